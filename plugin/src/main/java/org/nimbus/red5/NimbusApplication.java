@@ -1,0 +1,34 @@
+package org.nimbus.red5;
+
+import org.red5.server.adapter.MultiThreadedApplicationAdapter;
+import org.red5.server.api.IConnection;
+import org.red5.server.api.scope.IScope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The handler of the "nimbus" Red5 application (webapps/nimbus): the app that RTMP and RTMFP
+ * clients connect to. Registry and relay services attach here as they land.
+ */
+public class NimbusApplication extends MultiThreadedApplicationAdapter {
+    private static final Logger log = LoggerFactory.getLogger(NimbusApplication.class);
+
+    @Override
+    public boolean appStart(IScope app) {
+        log.info("Nimbus application started: scope {}", app.getName());
+        return super.appStart(app);
+    }
+
+    @Override
+    public boolean appConnect(IConnection conn, Object[] params) {
+        log.info("Nimbus app connect: {} from {} ({})", conn.getSessionId(), conn.getRemoteAddress(),
+                conn.getClass().getSimpleName());
+        return super.appConnect(conn, params);
+    }
+
+    @Override
+    public void appDisconnect(IConnection conn) {
+        log.info("Nimbus app disconnect: {}", conn.getSessionId());
+        super.appDisconnect(conn);
+    }
+}

@@ -1,0 +1,123 @@
+package org.nimbus.transport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.mina.core.buffer.IoBuffer;
+import org.apache.mina.core.service.IoHandlerAdapter;
+import org.apache.mina.core.session.ExpiringSessionRecycler;
+import org.apache.mina.core.session.IoSession;
+import org.apache.mina.transport.socket.DatagramSessionConfig;
+import org.apache.mina.transport.socket.nio.NioDatagramAcceptor;
+import org.nimbus.rtmfp.session.DatagramOutput;
+import org.nimbus.rtmfp.session.DatagramReceiver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RTMFP UDP edge on Apache MINA's {@link NioDatagramAcceptor}. It copies each datagram out
+ * of MINA's buffer and hands it to the protocol core with a reply path bound to the local
+ * address it came in on. MINA keeps an IoSession per remote address; sources that the core
+ * holds no state for (handshakes, garbage, floods) have theirs closed at once, so spoofed
+ * sources cannot make the transport grow.
+ */
+public final class UdpTransport implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(UdpTransport.class);
+    /** Longer than any RTMFP idle timeout: an established peer's IoSession outlives quiet spells. */
+    private static final int SESSION_EXPIRY_SECONDS = 300;
+
+    private final NioDatagramAcceptor acceptor = new NioDatagramAcceptor();
+    private final AtomicLong handlerErrors = new AtomicLong();
+
+    public UdpTransport(DatagramReceiver receiver) {
+        acceptor.setSessionRecycler(new ExpiringSessionRecycler(SESSION_EXPIRY_SECONDS));
+        DatagramSessionConfig cfg = acceptor.getSessionConfig();
+        cfg.setReuseAddress(false);
+        cfg.setReceiveBufferSize(1 << 20);
+        cfg.setSendBufferSize(1 << 20);
+        cfg.setReadBufferSize(2048);
+        cfg.setMinReadBufferSize(2048);
+        acceptor.setHandler(new IoHandlerAdapter() {
+            @Override
+            public void messageReceived(IoSession session, Object message) {
+                IoBuffer buf = (IoBuffer) message;
+                byte[] data = new byte[buf.remaining()];
+                buf.get(data);
+                InetSocketAddress from = (InetSocketAddress) session.getRemoteAddress();
+                InetSocketAddress local = (InetSocketAddress) session.getLocalAddress();
+                boolean keep;
+                try {
+                    keep = receiver.receive(from, data, (to, datagram) -> {
+                        // Answers to the sender reuse its IoSession, so a handshake leaves none behind.
+                        if (to.equals(from)) {
+                            session.write(IoBuffer.wrap(datagram));
+                        } else {
+                            send(local, to, datagram);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    // The core promises not to throw; if it does, the I/O thread must survive.
+                    handlerErrors.incrementAndGet();
+                    log.warn("RTMFP core failed on a datagram from {}", from, e);
+                    keep = false;
+                }
+                if (!keep) {
+                    session.closeOnFlush();
+                }
+            }
+
+            @Override
+            public void exceptionCaught(IoSession session, Throwable cause) {
+                handlerErrors.incrementAndGet();
+                log.debug("UDP session {} error", session.getRemoteAddress(), cause);
+            }
+        });
+    }
+
+    /** Binds every address; on failure nothing stays bound and the error names the address. */
+    public List<InetSocketAddress> bind(List<InetSocketAddress> addresses) throws IOException {
+        try {
+            acceptor.bind(new ArrayList<SocketAddress>(addresses));
+        } catch (IOException e) {
+            acceptor.unbind();
+            throw new IOException("cannot bind RTMFP UDP " + describe(addresses) + ": " + e.getMessage(), e);
+        }
+        List<InetSocketAddress> bound = new ArrayList<>();
+        for (SocketAddress a : acceptor.getLocalAddresses()) {
+            bound.add((InetSocketAddress) a);
+        }
+        return bound;
+    }
+
+    /** Sends from a given local address to a peer that is not the current sender (e.g. an introduction target). */
+    public void send(InetSocketAddress local, InetSocketAddress to, byte[] datagram) {
+        IoSession s = acceptor.newSession(to, local);
+        s.write(IoBuffer.wrap(datagram));
+    }
+
+    public long handlerErrors() {
+        return handlerErrors.get();
+    }
+
+    public static String describe(List<InetSocketAddress> addresses) {
+        List<String> out = new ArrayList<>();
+        for (InetSocketAddress a : addresses) {
+            if (a.getAddress().isAnyLocalAddress()) {
+                out.add("*:" + a.getPort());
+                continue;
+            }
+            String host = a.getAddress().getHostAddress();
+            out.add((host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort());
+        }
+        return String.join(", ", out);
+    }
+
+    @Override
+    public void close() {
+        acceptor.unbind();
+        acceptor.dispose(true);
+    }
+}

@@ -1,0 +1,64 @@
+package org.nimbus.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class NimbusConfigTest {
+
+    private static NimbusConfig of(String... kv) {
+        Properties p = new Properties();
+        for (int i = 0; i < kv.length; i += 2) {
+            p.setProperty(kv[i], kv[i + 1]);
+        }
+        return NimbusConfig.from(p);
+    }
+
+    @Test
+    void defaultIsDualStackWildcardOnRtmfpPort() {
+        List<InetSocketAddress> bind = NimbusConfig.defaults().get(NimbusConfig.RTMFP_BIND);
+        assertEquals(1, bind.size());
+        assertTrue(bind.get(0).getAddress().isAnyLocalAddress());
+        assertEquals(1935, bind.get(0).getPort());
+    }
+
+    @Test
+    void parsesIpv4Ipv6AndWildcardLists() {
+        List<InetSocketAddress> bind = of("rtmfp.bind", "127.0.0.1:1935, [::1]:1936,*:1937").get(NimbusConfig.RTMFP_BIND);
+        assertEquals(List.of(new InetSocketAddress("127.0.0.1", 1935), new InetSocketAddress("::1", 1936),
+                new InetSocketAddress(1937)), bind);
+    }
+
+    @Test
+    void badValueNamesKeyAndAcceptedValues() {
+        for (String bad : new String[] {"", "1935", "127.0.0.1:", "127.0.0.1:70000", "::1:1935", "example.com:1935", "1.2.3:1"}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> of("rtmfp.bind", bad), bad);
+            assertTrue(e.getMessage().contains("'rtmfp.bind'") && e.getMessage().contains("accepted:"), e.getMessage());
+        }
+    }
+
+    @Test
+    void unknownKeyIsReported() {
+        ConfigException e = assertThrows(ConfigException.class, () -> of("rtmfp.bnid", "*:1935"));
+        assertTrue(e.getMessage().contains("rtmfp.bnid"), e.getMessage());
+    }
+
+    @Test
+    void shippedFileIsValidAndEveryKeyIsInTheReadme() throws Exception {
+        Path root = Path.of(System.getProperty("user.dir")).getParent();
+        NimbusConfig.load(root.resolve("conf/nimbus.properties"));
+        String readme = Files.readString(root.resolve("README.md"));
+        for (Setting<?> s : NimbusConfig.SETTINGS) {
+            assertTrue(readme.contains("`" + s.key() + "`"), "README documents " + s.key());
+            String shipped = Files.readString(root.resolve("conf/nimbus.properties"));
+            assertTrue(shipped.contains(s.key() + "="), "conf/nimbus.properties lists " + s.key());
+        }
+    }
+}
