@@ -41,7 +41,7 @@ final class BindAddresses {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + p + "' has a bad port");
         }
-        if (port < 0 || port > 65535) {
+        if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " out of range");
         }
         if (host.equals("*")) {

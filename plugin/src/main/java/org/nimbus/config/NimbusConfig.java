@@ -21,7 +21,7 @@ import java.util.TreeSet;
 public final class NimbusConfig {
 
     public static final Setting<List<InetSocketAddress>> RTMFP_BIND = new Setting<>("rtmfp.bind", "*:1935",
-            "comma-separated host:port, [ipv6]:port or *:port (host an IP literal or localhost)",
+            "comma-separated host:port, [ipv6]:port or *:port (host an IP literal or localhost, port 1-65535)",
             "UDP addresses of the RTMFP endpoint; * is the dual-stack wildcard", BindAddresses::parse);
 
     /** Every key, in the order the README documents them. */

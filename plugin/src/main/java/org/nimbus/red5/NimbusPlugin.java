@@ -48,9 +48,9 @@ public class NimbusPlugin extends Red5Plugin {
             return false;
         });
         try {
-            List<InetSocketAddress> bound = udp.bind(wanted);
+            udp.bind(wanted);
             transport = udp;
-            log.info("Nimbus {} started: RTMFP on udp {}", version(), UdpTransport.describe(bound));
+            log.info("Nimbus {} started: RTMFP on udp {}", version(), UdpTransport.describe(wanted));
         } catch (IOException e) {
             udp.close();
             // Red5 goes on serving RTMP; only RTMFP is unavailable.

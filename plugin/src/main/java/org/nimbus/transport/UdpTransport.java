@@ -78,18 +78,15 @@ public final class UdpTransport implements AutoCloseable {
     }
 
     /** Binds every address; on failure nothing stays bound and the error names the address. */
-    public List<InetSocketAddress> bind(List<InetSocketAddress> addresses) throws IOException {
+    public void bind(List<InetSocketAddress> addresses) throws IOException {
         try {
             acceptor.bind(new ArrayList<SocketAddress>(addresses));
         } catch (IOException e) {
             acceptor.unbind();
             throw new IOException("cannot bind RTMFP UDP " + describe(addresses) + ": " + e.getMessage(), e);
         }
-        List<InetSocketAddress> bound = new ArrayList<>();
-        for (SocketAddress a : acceptor.getLocalAddresses()) {
-            bound.add((InetSocketAddress) a);
-        }
-        return bound;
+        // MINA reports ::1 back as 0.0.0.1 (it treats IPv4-compatible IPv6 addresses as IPv4),
+        // so callers describe what they asked for; ports are never 0 (config requires 1..65535).
     }
 
     /** Sends from a given local address to a peer that is not the current sender (e.g. an introduction target). */

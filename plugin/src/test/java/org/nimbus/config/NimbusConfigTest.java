@@ -38,7 +38,7 @@ class NimbusConfigTest {
 
     @Test
     void badValueNamesKeyAndAcceptedValues() {
-        for (String bad : new String[] {"", "1935", "127.0.0.1:", "127.0.0.1:70000", "::1:1935", "example.com:1935", "1.2.3:1"}) {
+        for (String bad : new String[] {"", "1935", "127.0.0.1:", "127.0.0.1:70000", "127.0.0.1:0", "::1:1935", "example.com:1935", "1.2.3:1"}) {
             ConfigException e = assertThrows(ConfigException.class, () -> of("rtmfp.bind", bad), bad);
             assertTrue(e.getMessage().contains("'rtmfp.bind'") && e.getMessage().contains("accepted:"), e.getMessage());
         }

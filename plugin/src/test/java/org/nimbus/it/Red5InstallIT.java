@@ -31,7 +31,7 @@ class Red5InstallIT {
         try (Red5Install red5 = Red5Install.copy(Map.of())) {
             red5.start();
             red5.awaitLine(Pattern.compile("Nimbus \\S+ started: RTMFP on udp 127\\.0\\.0\\.1:" + red5.rtmfpPort
-                    + ", \\[0:0:0:0:0:0:0:1\\]:" + red5.rtmfpPort), START);
+                    + ", \\[0:0:0:0:0:0:0:1\\]:" + red5.rtmfpPort + "$"), START);
             red5.awaitHttp(START);
 
             String udp = run("ss", "-H", "-uanp");
