@@ -35,7 +35,7 @@ class Red5InstallIT {
             red5.awaitHttp(START);
 
             String udp = run("ss", "-H", "-uanp");
-            assertTrue(udp.lines().anyMatch(l -> l.contains("127.0.0.1:" + red5.rtmfpPort) && l.contains("pid=" + red5.pid() + ",")),
+            assertTrue(udp.lines().anyMatch(l -> l.matches(".*127\\.0\\.0\\.1]?:" + red5.rtmfpPort + "\\s.*") && l.contains("pid=" + red5.pid() + ",")),
                     "UDP 127.0.0.1:" + red5.rtmfpPort + " bound by pid " + red5.pid() + ":\n" + udp);
             assertTrue(udp.lines().anyMatch(l -> l.contains("[::1]:" + red5.rtmfpPort) && l.contains("pid=" + red5.pid() + ",")),
                     "UDP [::1]:" + red5.rtmfpPort + " bound by pid " + red5.pid() + ":\n" + udp);
