@@ -53,6 +53,14 @@ public final class DatagramCodec {
             plain[checksumAt] = (byte) (sum >> 8);
             plain[checksumAt + 1] = (byte) sum;
         }
+        return encryptPlaintext(sessionId, plain, dir);
+    }
+
+    /**
+     * Encrypts an already framed plaintext (SSN, checksum, packet, padding) as is: the raw hook
+     * robustness cases use to send a wrong checksum.
+     */
+    public static byte[] encryptPlaintext(int sessionId, byte[] plain, CryptoDirection dir) {
         byte[] cipher = aes(Cipher.ENCRYPT_MODE, dir.aesKey(), plain);
         byte[] mac = dir.hmac() ? hmac(dir.hmacKey(), cipher, dir.hmacLength()) : new byte[0];
         byte[] out = new byte[4 + cipher.length + mac.length];
