@@ -351,15 +351,18 @@ public final class RecvFlow {
         return ackPending ? ackDueAt : Long.MAX_VALUE;
     }
 
-    /** Free buffer in 1024-byte blocks, as advertised in acks (§2.3.13). */
+    /**
+     * Free buffer in 1024-byte blocks, as advertised in acks (§2.3.13). Rounded down, so a
+     * sender that fills the advertised space is never dropped for it.
+     */
     public long bufferBlocksAvailable() {
+        long blocks = Math.max(0, capacity - bufferedBytes) / AckChunk.BLOCK_SIZE;
         if (paused || capacity == 0) {
-            return bufferedBytes >= capacity ? 0 : (capacity - bufferedBytes + AckChunk.BLOCK_SIZE - 1) / AckChunk.BLOCK_SIZE;
+            return blocks;
         }
         // Never advertise zero while we deliver: a buffer full of a partial message must still
         // let the next in-order fragment in.
-        long free = Math.max(0, capacity - bufferedBytes);
-        return Math.max(1, (free + AckChunk.BLOCK_SIZE - 1) / AckChunk.BLOCK_SIZE);
+        return Math.max(1, blocks);
     }
 
     /** The acknowledgement as it stands, without consuming the pending state. */
