@@ -380,8 +380,11 @@ public final class SendFlow {
             if (abandoned && !f.fin && f.sequenceNumber < fsn) {
                 continue; // the forward sequence number already tells the receiver to skip it
             }
+            // fsnOffset of at least 1, as deployed servers send (MonaTiny's final chunk: 03 01 05 01);
+            // still true since everything below this fragment is acknowledged or abandoned
+            long offset = f.sequenceNumber - Math.min(fsn, f.sequenceNumber - 1);
             UserDataChunk chunk = new UserDataChunk(f.fragment, abandoned, f.fin, flowId, f.sequenceNumber,
-                    f.sequenceNumber - fsn, first && startupPending ? startupOptions : null,
+                    offset, first && startupPending ? startupOptions : null,
                     abandoned ? EMPTY : f.data);
             boolean next = chunk.follows(previous) && !chunk.hasOptions();
             int size = FlowChunk.HEADER_SIZE + (next ? chunk.encodedNextSize() : chunk.encodedSize());

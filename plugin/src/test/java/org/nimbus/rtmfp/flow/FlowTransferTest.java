@@ -164,8 +164,8 @@ class FlowTransferTest {
     @Test
     void closeAfterLastFragmentWasSentUsesEmptyFinal() throws Exception {
         FlowPair pair = new FlowPair(6, 65536);
-        pair.sender.write("x".getBytes(), 0);
-        pair.runUntil(() -> pair.messages.size() == 1, 1000);
+        WriteReceipt x = pair.sender.write("x".getBytes(), 0);
+        pair.runUntil(() -> x.status() == WriteReceipt.Status.DELIVERED, 1000);
         pair.sender.close();
         assertEquals(2, pair.sender.finalSequenceNumber());
         List<FlowChunk> fin = pair.sender.assemble(FlowPair.PACKET_BUDGET, pair.now);
@@ -173,6 +173,7 @@ class FlowTransferTest {
         assertTrue(c.fin() && c.abandon());
         assertEquals(0, c.data().length);
         assertEquals(2, c.sequenceNumber());
+        assertEquals(1, c.fsnOffset(), "laid out like MonaTiny's closing chunk 03 01 05 01");
         // nothing written at all: complete at once, nothing to send
         SendFlow idle = new SendFlow(9, FlowPair.METADATA, java.util.OptionalLong.empty(), new CongestionControl());
         idle.close();
