@@ -212,7 +212,7 @@ public final class Handshake {
             long now = System.nanoTime();
             if (now >= deadline) {
                 throw new RtmfpException("handshake timed out after " + options.handshakeTimeout.toMillis()
-                        + " ms waiting for chunk " + Arrays.toString(Arrays.stream(types).mapToObj(Integer::toHexString).toArray()));
+                        + " ms waiting for chunk " + String.join("/", Arrays.stream(types).mapToObj(t -> String.format("0x%02x", t)).toList()));
             }
             if (now >= nextResend) {
                 resend.run();

@@ -175,19 +175,9 @@ public final class Session implements AutoCloseable {
             d = encode(chunks);
             d[d.length - 1] ^= 0x01;
         } else {
-            d = corruptChecksum(chunks);
+            d = DatagramCodec.withBadChecksum(encode(chunks), send);
         }
         transport.send(d, peer);
-    }
-
-    private byte[] corruptChecksum(List<Chunk> chunks) {
-        // Re-encrypt the same plaintext with its checksum field off by one.
-        byte[] good = encode(chunks);
-        DatagramCodec.Decoded dec = DatagramCodec.decode(good, new CryptoDirection(send.aesKey(), null, 0, send.ssn()));
-        byte[] plain = dec.decrypted();
-        int at = dec.packetOffset() - 2;
-        plain[at + 1] ^= 0x01;
-        return DatagramCodec.encryptPlaintext(responderSessionId, plain, send);
     }
 
     private void sendPacked(List<Chunk> chunks) throws IOException {

@@ -2,7 +2,6 @@ package org.nimbus.conformance.crypto;
 
 import static org.nimbus.conformance.crypto.ProfileOptions.*;
 
-import java.util.Arrays;
 import org.nimbus.conformance.wire.ByteReader;
 import org.nimbus.conformance.wire.ByteWriter;
 import org.nimbus.conformance.wire.Option;
@@ -46,9 +45,5 @@ public final class KeyingComponent {
     /** The group of the first 0x0d key in an SKRC, or -1. */
     public static long responderGroup(OptionList skrc) {
         return skrc.first(KEYING_EPHEMERAL_DH_PUBLIC_KEY).map(Option::valueAsVlu).orElse(-1L);
-    }
-
-    static byte[] copy(byte[] b) {
-        return Arrays.copyOf(b, b.length);
     }
 }

@@ -26,6 +26,7 @@ public final class NetConnection {
     private final Session session;
     private final SendFlow flow;
     private UserControl.Keepalive keepalive;
+    private ReceivedMessage lastReply;
 
     public NetConnection(Session session) {
         this.session = session;
@@ -74,8 +75,6 @@ public final class NetConnection {
         lastReply = m;
         return Command.parse(m.data());
     }
-
-    private ReceivedMessage lastReply;
 
     /** Sends {@code connect} in the given style and waits for the answer and a keepalive (§5.2). */
     public ConnectResult connect(String app, String tcUrl, ConnectStyle style, Duration timeout)

@@ -71,6 +71,20 @@ public final class DatagramCodec {
         return out;
     }
 
+    /**
+     * The same datagram with its checksum field off by one (HMAC off only): a receiver must drop
+     * it (RFC 7425 §4.4). Used by robustness cases.
+     */
+    public static byte[] withBadChecksum(byte[] datagram, CryptoDirection dir) {
+        if (dir.hmac()) {
+            throw new IllegalArgumentException("no checksum when HMAC is on");
+        }
+        Decoded d = decode(datagram, dir);
+        byte[] plain = d.decrypted();
+        plain[d.packetOffset() - 1] ^= 0x01;
+        return encryptPlaintext(d.sessionId(), plain, dir);
+    }
+
     /** RFC 7016 §2.2.1: the session id is the first word XOR the next two words. */
     public static int sessionId(byte[] datagram) {
         if (datagram.length < 12) {

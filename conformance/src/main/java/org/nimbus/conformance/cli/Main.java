@@ -1,0 +1,100 @@
+package org.nimbus.conformance.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.nimbus.conformance.client.RtmfpUri;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code java -jar nimbus-conformance.jar rtmfp://host:port/app [--suite handshake,tc] [--junit FILE]}:
+ * runs the numbered cases against a server, prints the table, exits 1 on any failure.
+ */
+@Command(name = "nimbus-conformance", mixinStandardHelpOptions = true, version = "nimbus-conformance 0.1",
+        description = "RTMFP (RFC 7016 / RFC 7425) conformance cases run against a server.")
+public final class Main implements Callable<Integer> {
+    static final Map<String, Suite> SUITES = new LinkedHashMap<>();
+
+    static {
+        for (Suite s : List.of(new HandshakeSuite(), new TcSuite())) {
+            SUITES.put(s.name(), s);
+        }
+    }
+
+    @Parameters(index = "0", arity = "0..1", description = "server URI, e.g. rtmfp://127.0.0.1:1935/live")
+    String uri;
+
+    @Option(names = "--suite", split = ",", description = "suites to run (default: all): ${COMPLETION-CANDIDATES}",
+            completionCandidates = SuiteNames.class)
+    List<String> suites = new ArrayList<>();
+
+    @Option(names = "--case", split = ",", description = "only these case ids, e.g. HS-01,TC-02")
+    List<String> only = new ArrayList<>();
+
+    @Option(names = "--junit", description = "also write a JUnit XML report here")
+    Path junit;
+
+    @Option(names = "--timeout", defaultValue = "5000", description = "per-step timeout in ms (default ${DEFAULT-VALUE})")
+    long timeoutMs;
+
+    @Option(names = "--list", description = "list the cases and exit")
+    boolean list;
+
+    static final class SuiteNames extends ArrayList<String> {
+        SuiteNames() {
+            super(SUITES.keySet());
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<ConformanceCase> cases = new ArrayList<>();
+        for (String name : suites.isEmpty() ? List.copyOf(SUITES.keySet()) : suites) {
+            Suite s = SUITES.get(name.trim());
+            if (s == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "unknown suite " + name
+                        + " (known: " + SUITES.keySet() + ")");
+            }
+            s.cases().stream().filter(c -> only.isEmpty() || only.contains(c.id())).forEach(cases::add);
+        }
+        if (list) {
+            cases.forEach(c -> System.out.printf("%-6s %-14s %s%n", c.id(), c.section(), c.title()));
+            return 0;
+        }
+        if (uri == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "missing server URI");
+        }
+        try {
+            RtmfpUri.parse(uri);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
+        Target target = new Target(uri, Duration.ofMillis(timeoutMs));
+        List<CaseResult> results = new ArrayList<>();
+        for (ConformanceCase c : cases) {
+            CaseResult r = c.run(target);
+            System.err.printf("%s %s%n", c.id(), r.outcome().verdict());
+            results.add(r);
+        }
+        ResultTable.print(results, System.out);
+        if (junit != null) {
+            JUnitReport.write(junit, uri, results);
+        }
+        return results.stream().anyMatch(r -> r.outcome().verdict() == Outcome.Verdict.FAIL) ? 1 : 0;
+    }
+
+    public static int run(String... args) {
+        return new CommandLine(new Main()).execute(args);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+}
