@@ -109,6 +109,9 @@ public final class DatagramFraming {
         if (off < 0 || len < 0 || off + len > datagram.length) {
             throw new MalformedException("bad datagram bounds");
         }
+        if (len > Datagram.MAX_RECEIVE_SIZE) {
+            throw new MalformedException("datagram of " + len + " bytes");
+        }
         int macLength = mac == null ? 0 : mac.length();
         int cipherLength = len - 4 - macLength;
         if (cipherLength < BLOCK || cipherLength % BLOCK != 0) {
