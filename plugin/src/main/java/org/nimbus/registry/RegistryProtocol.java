@@ -1,0 +1,136 @@
+package org.nimbus.registry;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The request/reply layer of docs/registry-protocol.md: one JSON request in, one JSON reply out
+ * (a result or an error carrying the request's id). Shared by every transport; nothing thrown
+ * by a request leaves this class.
+ */
+public final class RegistryProtocol {
+    private final RegistryService service;
+
+    public RegistryProtocol(RegistryService service) {
+        this.service = service;
+    }
+
+    public RegistryService service() {
+        return service;
+    }
+
+    public JsonObject handle(RegistrySession s, JsonObject request) {
+        service.touch(s);
+        JsonElement id = request.get("id");
+        if (id != null && !(id.isJsonPrimitive() && (id.getAsJsonPrimitive().isNumber() || id.getAsJsonPrimitive().isString()))) {
+            id = null;
+        }
+        try {
+            JsonObject reply = dispatch(s, request, string(request, "op"));
+            if (id != null) {
+                reply.add("id", id);
+            }
+            return reply;
+        } catch (RegistryException e) {
+            return service.error(e.code(), e.getMessage(), id);
+        }
+    }
+
+    private JsonObject dispatch(RegistrySession s, JsonObject r, String op) {
+        switch (op) {
+            case "hello": {
+                JsonElement v = r.get("v");
+                if (v == null || !v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber() || v.getAsDouble() != 1) {
+                    throw new RegistryException(ErrorCodes.BAD_VERSION, "this server speaks version 1");
+                }
+                JsonElement g = r.get("guest");
+                boolean guest = g != null && g.isJsonPrimitive() && g.getAsJsonPrimitive().isBoolean() && g.getAsBoolean();
+                RegistryService.Welcome w = guest ? service.helloGuest(s) : service.helloAccount(s, string(r, "token"));
+                JsonObject o = reply("welcome");
+                o.addProperty("name", w.name());
+                o.addProperty("guest", w.guest());
+                o.addProperty("keepalive", w.keepaliveSeconds());
+                return o;
+            }
+            case "register": {
+                String peerId = string(r, "peerId");
+                service.register(s, peerId);
+                JsonObject o = reply("registered");
+                o.addProperty("name", s.name());
+                o.addProperty("peerId", peerId);
+                return o;
+            }
+            case "unregister":
+                service.unregister(s, string(r, "peerId"));
+                return reply("unregistered");
+            case "lookup": {
+                RegistryService.Lookup l = service.lookup(s, string(r, "name"));
+                JsonObject o = reply("found");
+                o.addProperty("name", l.name());
+                o.addProperty("online", l.online());
+                JsonArray ids = new JsonArray();
+                l.peerIds().forEach(ids::add);
+                o.add("peerIds", ids);
+                return o;
+            }
+            case "subscribe": {
+                List<String> online = service.subscribe(s, strings(r, "names"));
+                JsonObject o = reply("subscribed");
+                JsonArray a = new JsonArray();
+                online.forEach(a::add);
+                o.add("online", a);
+                return o;
+            }
+            case "unsubscribe":
+                service.unsubscribe(s, strings(r, "names"));
+                return reply("unsubscribed");
+            case "send": {
+                int delivered = service.send(s, string(r, "to"), string(r, "text"));
+                JsonObject o = reply("sent");
+                o.addProperty("delivered", delivered);
+                return o;
+            }
+            case "ping":
+                return reply("pong");
+            default:
+                throw new RegistryException(ErrorCodes.UNKNOWN_OP, "unknown op '" + abbreviate(op) + "'");
+        }
+    }
+
+    private static JsonObject reply(String op) {
+        JsonObject o = new JsonObject();
+        o.addProperty("op", op);
+        return o;
+    }
+
+    private static String string(JsonObject r, String field) {
+        JsonElement e = r.get(field);
+        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+            throw new RegistryException(ErrorCodes.BAD_REQUEST, "'" + field + "' must be a string");
+        }
+        return e.getAsString();
+    }
+
+    private static List<String> strings(JsonObject r, String field) {
+        JsonElement e = r.get(field);
+        if (e == null || !e.isJsonArray()) {
+            throw new RegistryException(ErrorCodes.BAD_REQUEST, "'" + field + "' must be an array of strings");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonElement x : e.getAsJsonArray()) {
+            if (!(x instanceof JsonPrimitive p) || !p.isString()) {
+                throw new RegistryException(ErrorCodes.BAD_REQUEST, "'" + field + "' must be an array of strings");
+            }
+            out.add(p.getAsString());
+        }
+        return out;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 32 ? s : s.substring(0, 32) + "…";
+    }
+}

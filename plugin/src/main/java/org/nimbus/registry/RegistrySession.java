@@ -1,0 +1,65 @@
+package org.nimbus.registry;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * What the registry knows about one connection: its address, the name hello gave it, its
+ * registered peer ID, what it follows, and the times that keepalive and frame timeouts check.
+ * Mutable fields other than the two timestamps are touched only under the service's lock.
+ */
+public final class RegistrySession {
+    final RegistryConnection connection;
+    final String address;
+    /** False where the transport has its own liveness check (Red5 pings NetConnections). */
+    final boolean idleChecked;
+    volatile String name;
+    String key;
+    boolean guest;
+    String peerId;
+    final Set<String> subscriptions = new HashSet<>();
+    double sendTokens;
+    long sendRefilledAt;
+    boolean open = true;
+    private volatile long lastSeenMillis;
+    private volatile long partialSinceMillis = -1;
+
+    RegistrySession(RegistryConnection connection, String address, boolean idleChecked, long now, int sendRate) {
+        this.connection = connection;
+        this.address = address;
+        this.idleChecked = idleChecked;
+        this.lastSeenMillis = now;
+        this.sendTokens = sendRate;
+        this.sendRefilledAt = now;
+    }
+
+    public RegistryConnection connection() {
+        return connection;
+    }
+
+    /** The name hello gave, or null before hello. */
+    public String name() {
+        return name;
+    }
+
+    public boolean isOpen() {
+        return open;
+    }
+
+    long lastSeenMillis() {
+        return lastSeenMillis;
+    }
+
+    void seen(long now) {
+        lastSeenMillis = now;
+    }
+
+    long partialSinceMillis() {
+        return partialSinceMillis;
+    }
+
+    /** A stream transport reports that a frame has begun (now) or ended (-1). */
+    void partial(long since) {
+        partialSinceMillis = since;
+    }
+}
