@@ -60,9 +60,9 @@
   }
 
   /** Calls into the SWF; false (with an onStatus error) before connect() has it ready. */
-  function swf(name, ...args) {
+  function swf(api, name, ...args) {
     if (!ready) {
-      status('error.not-connected', name.replace(/^nimbus/, '') + ': not connected (call Nimbus.connect first)');
+      status('error.not-connected', api + ': not connected (call Nimbus.connect first)');
       return false;
     }
     player.ruffle().callExternalInterface(name, ...args);
@@ -136,7 +136,7 @@
       const id = nextLookup++;
       return new Promise((resolve, reject) => {
         lookups.set(id, { resolve, reject });
-        if (!swf('nimbusLookup', id, String(name))) {
+        if (!swf('lookup', 'nimbusLookup', id, String(name))) {
           lookups.delete(id);
           reject(new Error('not connected'));
         }
@@ -144,15 +144,15 @@
     },
 
     sendTo(name, text) {
-      swf('nimbusSend', String(name), toBase64(text));
+      swf('sendTo', 'nimbusSend', String(name), toBase64(text));
     },
 
     startCall(name) {
-      swf('nimbusStartCall', String(name));
+      swf('startCall', 'nimbusStartCall', String(name));
     },
 
     hangUp() {
-      swf('nimbusHangUp');
+      swf('hangUp', 'nimbusHangUp');
     },
 
     // ---- called by the SWF ----
