@@ -170,13 +170,11 @@ class Main {
         if (id == null || id == registeredPeer) {
             return;
         }
+        // a connection holds one peer ID: registering a new one replaces the old
         var old = registeredPeer;
         registeredPeer = id;
         registry.request({op: "register", peerId: id}, r -> {
             status("registered", myName, {name: myName, peerId: id, rtmfp: id != relayPeerId});
-            if (old != null) {
-                registry.request({op: "unregister", peerId: old}, _ -> {}, (_, _) -> {});
-            }
         }, (code, message) -> {
             registeredPeer = old;
             if (code != "not-connected") {
