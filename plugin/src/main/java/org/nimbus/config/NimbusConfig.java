@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * The validated, immutable contents of nimbus.properties. Every key is declared in
@@ -25,7 +26,8 @@ public final class NimbusConfig {
             "UDP addresses of the RTMFP endpoint; * is the dual-stack wildcard", BindAddresses::parse);
 
     /** Every key, in the order the README documents them. */
-    public static final List<Setting<?>> SETTINGS = List.of(RTMFP_BIND);
+    public static final List<Setting<?>> SETTINGS = Stream.concat(List.of(RTMFP_BIND).stream(),
+            RegistrySettings.ALL.stream()).toList();
 
     private final Map<String, Object> values;
 

@@ -1,7 +1,9 @@
 package org.nimbus.red5;
 
 import org.red5.server.adapter.MultiThreadedApplicationAdapter;
+import java.util.Map;
 import org.red5.server.api.IConnection;
+import org.red5.server.api.Red5;
 import org.red5.server.api.scope.IScope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +31,22 @@ public class NimbusApplication extends MultiThreadedApplicationAdapter {
     @Override
     public void appDisconnect(IConnection conn) {
         log.info("Nimbus app disconnect: {}", conn.getSessionId());
+        RegistryLauncher registry = RegistryLauncher.current();
+        if (registry != null) {
+            registry.netConnections().disconnected(conn);
+        }
         super.appDisconnect(conn);
+    }
+
+    /**
+     * The registry over NetConnection: {@code nc.call("registry", responder, request)} with the
+     * request object of docs/registry-protocol.md; the result is the reply object.
+     */
+    public Map<String, Object> registry(Object request) {
+        RegistryLauncher registry = RegistryLauncher.current();
+        if (registry == null) {
+            return Map.of("op", "error", "code", "unavailable", "message", "the registry is not running");
+        }
+        return registry.netConnections().call(Red5.getConnectionLocal(), request);
     }
 }

@@ -23,6 +23,8 @@ public class NimbusPlugin extends Red5Plugin {
 
     private volatile UdpTransport transport;
     private volatile Thread shutdownHook;
+    /** The user registry (RegistryLauncher holds its wiring and releases its ports itself on SIGTERM). */
+    private volatile RegistryLauncher registry;
     private final AtomicLong datagramsDropped = new AtomicLong();
 
     @Override
@@ -40,6 +42,11 @@ public class NimbusPlugin extends Red5Plugin {
         } catch (ConfigException e) {
             log.error("Nimbus not started: {} (file {})", e.getMessage(), confFile);
             throw e;
+        }
+        try {
+            registry = RegistryLauncher.start(config);
+        } catch (RuntimeException e) {
+            log.error("Nimbus registry not started: {}", e.toString(), e);
         }
         List<InetSocketAddress> wanted = config.get(NimbusConfig.RTMFP_BIND);
         UdpTransport udp = new UdpTransport((from, datagram, replies) -> {
@@ -66,6 +73,11 @@ public class NimbusPlugin extends Red5Plugin {
 
     @Override
     public void doStop() throws Exception {
+        RegistryLauncher r = registry;
+        if (r != null) {
+            registry = null;
+            r.close();
+        }
         release();
         Thread hook = shutdownHook;
         if (hook != null) {

@@ -1,0 +1,220 @@
+package org.nimbus.red5;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+import org.nimbus.config.NimbusConfig;
+import org.nimbus.config.RegistrySettings;
+import org.nimbus.registry.AccountTokens;
+import org.nimbus.registry.GuestNames;
+import org.nimbus.registry.InMemoryRegistryStore;
+import org.nimbus.registry.PolicyFile;
+import org.nimbus.registry.RegistryProtocol;
+import org.nimbus.registry.RegistryService;
+import org.nimbus.registry.RegistryStats;
+import org.nimbus.transport.registry.PolicyServer;
+import org.nimbus.transport.registry.RegistryTcpServer;
+import org.nimbus.transport.registry.RegistryWebSocketServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts and stops the registry inside Red5: the service, its TCP, WebSocket and (optional)
+ * port-843 endpoints, the once-a-second sweep (keepalive and frame timeouts), the minute's log
+ * line and the JMX bean. Web apps start after the plugin, so they reach the running registry
+ * through {@link #current()}. An endpoint that cannot bind is logged and skipped; the rest runs.
+ */
+public final class RegistryLauncher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RegistryLauncher.class);
+    public static final String JMX_NAME = "org.nimbus:type=Registry";
+    private static volatile RegistryLauncher current;
+
+    private final RegistryService service;
+    private final AccountTokens tokens;
+    private final NetConnectionRegistry netConnections;
+    private final List<AutoCloseable> endpoints = new ArrayList<>();
+    private final ScheduledExecutorService timer;
+    private ObjectName jmxName;
+    private Thread shutdownHook;
+
+    private RegistryLauncher(NimbusConfig config) {
+        String secret = config.get(RegistrySettings.SECRET);
+        if (secret.isEmpty()) {
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            secret = HexFormat.of().formatHex(random);
+            log.warn("registry.secret is empty: using a random secret generated at start; account tokens minted"
+                    + " elsewhere will be refused and tokens do not survive a restart");
+        }
+        tokens = new AccountTokens(secret.getBytes(StandardCharsets.UTF_8));
+        service = new RegistryService(new InMemoryRegistryStore(), tokens, new GuestNames(new SecureRandom()),
+                Clock.systemUTC(), RegistrySettings.limits(config));
+        netConnections = new NetConnectionRegistry(new RegistryProtocol(service));
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "nimbus-registry-timer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The running registry, or null when it is not started (web apps and the demo servlet ask here). */
+    public static RegistryLauncher current() {
+        return current;
+    }
+
+    public static synchronized RegistryLauncher start(NimbusConfig config) {
+        RegistryLauncher l = new RegistryLauncher(config);
+        l.bind(config);
+        l.timer.scheduleWithFixedDelay(l::sweep, 1, 1, TimeUnit.SECONDS);
+        l.timer.scheduleAtFixedRate(() -> log.info(l.service.stats().logLine()), 1, 1, TimeUnit.MINUTES);
+        l.registerMBean();
+        // SIGTERM ends Red5 without doStop: release the registry's ports from a hook too.
+        l.shutdownHook = new Thread(l::close, "nimbus-registry-shutdown");
+        Runtime.getRuntime().addShutdownHook(l.shutdownHook);
+        current = l;
+        return l;
+    }
+
+    private void bind(NimbusConfig config) {
+        RegistryProtocol protocol = new RegistryProtocol(service);
+        List<InetSocketAddress> tcp = config.get(RegistrySettings.TCP_BIND);
+        List<Integer> ports = tcp.stream().map(InetSocketAddress::getPort).toList();
+        byte[] policy = PolicyFile.answer(ports.isEmpty() ? List.of(0) : ports);
+        List<String> on = new ArrayList<>();
+        if (!tcp.isEmpty()) {
+            RegistryTcpServer server = new RegistryTcpServer(protocol, policy);
+            try {
+                server.bind(tcp);
+                endpoints.add(server);
+                on.add("tcp " + describe(tcp));
+            } catch (IOException e) {
+                server.close();
+                log.error("Nimbus registry: TCP disabled, {} (set registry.tcp.bind)", e.getMessage());
+            }
+        }
+        for (InetSocketAddress a : config.get(RegistrySettings.WS_BIND)) {
+            RegistryWebSocketServer ws = new RegistryWebSocketServer(protocol, a);
+            try {
+                ws.start();
+                endpoints.add(ws);
+                on.add("ws " + describe(List.of(a)));
+            } catch (IOException e) {
+                log.error("Nimbus registry: WebSocket disabled on {}, {} (set registry.ws.bind)", a, e.getMessage());
+            }
+        }
+        if (config.get(RegistrySettings.POLICY_843)) {
+            PolicyServer p = new PolicyServer(policy, config.get(RegistrySettings.FRAME_TIMEOUT));
+            try {
+                p.bind(new InetSocketAddress(843));
+                endpoints.add(p);
+                on.add("policy tcp *:843");
+            } catch (IOException e) {
+                p.close();
+                log.error("Nimbus registry: {} (port 843 needs privileges; or set registry.policy843.enabled=false)",
+                        e.getMessage());
+            }
+        }
+        log.info("Nimbus registry started: {}; NetConnection calls on the nimbus app", on.isEmpty() ? "no socket endpoint" : String.join(", ", on));
+    }
+
+    private static String describe(List<InetSocketAddress> addresses) {
+        List<String> out = new ArrayList<>();
+        for (InetSocketAddress a : addresses) {
+            String host = a.getAddress().isAnyLocalAddress() ? "*" : a.getAddress().getHostAddress();
+            out.add((host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort());
+        }
+        return String.join(", ", out);
+    }
+
+    private void sweep() {
+        try {
+            service.sweep();
+        } catch (RuntimeException e) {
+            // the timer thread must survive whatever a connection does
+            log.warn("registry sweep failed", e);
+        }
+    }
+
+    private void registerMBean() {
+        RegistryMXBean bean = new RegistryMXBean() {
+            @Override public int getAccounts() { return service.stats().accounts(); }
+            @Override public int getGuests() { return service.stats().guests(); }
+            @Override public int getConnections() { return service.stats().connections(); }
+            @Override public int getRegistrations() { return service.stats().registrations(); }
+            @Override public long getLookups() { return service.stats().lookups(); }
+            @Override public long getRelayedMessages() { return service.stats().relayedMessages(); }
+            @Override public long getErrors() { return service.stats().errors(); }
+        };
+        try {
+            MBeanServer mbs = ManagementFactory.getPlatformMBeanServer();
+            ObjectName name = new ObjectName(JMX_NAME);
+            if (mbs.isRegistered(name)) {
+                mbs.unregisterMBean(name);
+            }
+            mbs.registerMBean(new StandardMBean(bean, RegistryMXBean.class, true), name);
+            jmxName = name;
+        } catch (Exception e) {
+            log.warn("registry MBean not registered: {}", e.toString());
+        }
+    }
+
+    public RegistryService service() {
+        return service;
+    }
+
+    public AccountTokens tokens() {
+        return tokens;
+    }
+
+    public NetConnectionRegistry netConnections() {
+        return netConnections;
+    }
+
+    public RegistryStats stats() {
+        return service.stats();
+    }
+
+    /** Releases every port; safe to call twice (doStop and the shutdown hook). */
+    @Override
+    public synchronized void close() {
+        if (current == this) {
+            current = null;
+        }
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook runs (or ran) close itself
+            }
+        }
+        timer.shutdownNow();
+        for (AutoCloseable e : endpoints) {
+            try {
+                e.close();
+            } catch (Exception ex) {
+                log.warn("closing a registry endpoint: {}", ex.toString());
+            }
+        }
+        endpoints.clear();
+        if (jmxName != null) {
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(jmxName);
+            } catch (Exception ex) {
+                // already gone
+            }
+            jmxName = null;
+        }
+    }
+}

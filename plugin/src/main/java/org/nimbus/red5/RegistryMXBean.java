@@ -1,0 +1,23 @@
+package org.nimbus.red5;
+
+/** The registry's counters in JMX, as org.nimbus:type=Registry. */
+public interface RegistryMXBean {
+    /** Account names held now. */
+    int getAccounts();
+
+    /** Guest names held now. */
+    int getGuests();
+
+    int getConnections();
+
+    int getRegistrations();
+
+    /** Lookups since start. */
+    long getLookups();
+
+    /** Messages relayed since start. */
+    long getRelayedMessages();
+
+    /** Error replies since start. */
+    long getErrors();
+}

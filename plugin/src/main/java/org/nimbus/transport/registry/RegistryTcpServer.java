@@ -1,0 +1,99 @@
+package org.nimbus.transport.registry;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.mina.core.buffer.IoBuffer;
+import org.apache.mina.core.service.IoHandlerAdapter;
+import org.apache.mina.core.session.IoSession;
+import org.apache.mina.transport.socket.SocketSessionConfig;
+import org.apache.mina.transport.socket.nio.NioSocketAcceptor;
+import org.nimbus.registry.RegistryProtocol;
+import org.nimbus.registry.StreamSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry over TCP for flash.net.Socket, on MINA's NIO acceptor (Red5 ships MINA). Each
+ * connection is a {@link StreamSession}; this class only moves bytes and reports closes. It also
+ * answers Flash's policy request that arrives first on the same port.
+ */
+public final class RegistryTcpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RegistryTcpServer.class);
+    private static final String STREAM = "nimbus.registry.stream";
+
+    private final NioSocketAcceptor acceptor = new NioSocketAcceptor();
+
+    public RegistryTcpServer(RegistryProtocol protocol, byte[] policyAnswer) {
+        int maxFrame = protocol.service().limits().maxFrameBytes();
+        // A client that stops reading must not make its queue grow without end.
+        long maxQueued = 4L * maxFrame + (1 << 20);
+        acceptor.setReuseAddress(true);
+        SocketSessionConfig cfg = acceptor.getSessionConfig();
+        cfg.setTcpNoDelay(true);
+        cfg.setReadBufferSize(8192);
+        acceptor.setHandler(new IoHandlerAdapter() {
+            @Override
+            public void sessionOpened(IoSession io) {
+                StreamSession s = new StreamSession(protocol, new StreamSession.Output() {
+                    @Override
+                    public void write(byte[] bytes) {
+                        if (io.getScheduledWriteBytes() > maxQueued) {
+                            log.debug("registry client {} does not read: closing", io.getRemoteAddress());
+                            io.closeNow();
+                            return;
+                        }
+                        io.write(IoBuffer.wrap(bytes));
+                    }
+
+                    @Override
+                    public void close() {
+                        io.closeOnFlush();
+                    }
+                }, policyAnswer);
+                io.setAttribute(STREAM, s);
+                s.open(Addresses.ip(io.getRemoteAddress()));
+            }
+
+            @Override
+            public void messageReceived(IoSession io, Object message) {
+                StreamSession s = (StreamSession) io.getAttribute(STREAM);
+                if (s != null) {
+                    s.onBytes(((IoBuffer) message).buf());
+                }
+            }
+
+            @Override
+            public void sessionClosed(IoSession io) {
+                StreamSession s = (StreamSession) io.getAttribute(STREAM);
+                if (s != null) {
+                    s.onClosed();
+                }
+            }
+
+            @Override
+            public void exceptionCaught(IoSession io, Throwable cause) {
+                log.debug("registry TCP {}: {}", io.getRemoteAddress(), cause.toString());
+                io.closeNow();
+            }
+        });
+    }
+
+    /** Binds every address; on failure nothing stays bound and the message names the addresses. */
+    public void bind(List<InetSocketAddress> addresses) throws IOException {
+        try {
+            acceptor.bind(new ArrayList<SocketAddress>(addresses));
+        } catch (IOException e) {
+            acceptor.unbind();
+            throw new IOException("cannot bind registry TCP " + Addresses.describe(addresses) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        acceptor.unbind();
+        acceptor.dispose(true);
+    }
+}
