@@ -5,9 +5,14 @@
 // A's list. Screenshots go to --artifacts. Exit 0 only when every step passed.
 //
 //   node chat.e2e.mjs --base http://127.0.0.1:5080 --registry-port 1936 \
-//        --registry-ws ws://127.0.0.1:5081/ --artifacts out/ [--account alice]
+//        --registry-ws ws://127.0.0.1:5081/ --artifacts out/ [--account alice] [--restart]
+//
+// With --restart it also proves reconnection: it prints "RESTART SERVER", expects whoever
+// runs it to restart the server and then write a line to its stdin, and checks that both pages
+// reconnect, register again and exchange messages.
 import fs from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 
@@ -20,6 +25,7 @@ const { values: opt } = parseArgs({
     account: { type: 'string', default: 'alice' },
     chromium: { type: 'string', default: process.env.CHROMIUM || '/usr/bin/chromium' },
     timeout: { type: 'string', default: '30000' },
+    restart: { type: 'boolean', default: false },
   },
 });
 if (!opt.base || !opt['registry-port'] || !opt['registry-ws']) {
@@ -40,6 +46,8 @@ const step = text => console.log(`step ok (${since()}): ${text}`);
 // Noise that says nothing about the page (see shared ruffle-notes).
 const NOISE = [/favicon/, /AudioContext/, /GPU stall/, /Unknown device font/, /Encountered stub/, /NetConnection/];
 const problems = [];
+// while the server restarts, the pages' refused WebSocket attempts are expected
+let restarting = false;
 
 const browser = await chromium.launch({
   executablePath: opt.chromium,
@@ -56,7 +64,10 @@ async function openPage(label) {
   // failed loads are reported by URL below; the console line for them names none
   page.on('console', m => {
     const t = m.text();
-    if (m.type() === 'error' && !NOISE.some(n => n.test(t)) && !/^Failed to load resource/.test(t)) problems.push(`${label}: console error: ${t}`);
+    if (m.type() === 'error' && !NOISE.some(n => n.test(t)) && !/^Failed to load resource/.test(t)
+        && !(restarting && /^WebSocket connection to .* failed/.test(t))) {
+      problems.push(`${label}: console error: ${t}`);
+    }
   });
   page.on('response', r => {
     if (r.status() >= 400 && !/favicon/.test(r.url())) problems.push(`${label}: HTTP ${r.status()} for ${r.url()}`);
@@ -93,7 +104,7 @@ try {
   B = await openPage('B');
   await B.page.click('#guest');
   await B.page.waitForFunction(() => /^guest-/.test(document.querySelector('#my-name')?.textContent || ''));
-  const guest = await B.page.textContent('#my-name');
+  let guest = await B.page.textContent('#my-name');
   step(`B continued as guest ${guest}`);
 
   // A opens a conversation with B by name; B shows as online once its page has registered.
@@ -149,6 +160,44 @@ try {
   await send(A, guest, again);
   await waitText(B, `${chatSel(opt.account)} .msg.theirs`, again);
   step('messages still flow after the bad input');
+
+  if (opt.restart) {
+    // count from here on: the pages' own callbacks keep running underneath
+    for (const p of [A, B]) {
+      await p.page.evaluate(() => {
+        const inner = Nimbus.onStatus;
+        window.e2e = { reconnecting: 0, registered: 0 };
+        Nimbus.onStatus = (code, detail, info) => {
+          if (code === 'registry.reconnecting') e2e.reconnecting++;
+          if (code === 'registered') e2e.registered++;
+          inner(code, detail, info);
+        };
+      });
+    }
+    const stdin = createInterface({ input: process.stdin });
+    const restarted = new Promise(resolve => stdin.once('line', resolve));
+    restarting = true;
+    console.log('RESTART SERVER');
+    await Promise.all([A, B].map(p => p.page.waitForFunction(() => e2e.reconnecting > 0, null, { timeout: 120000 })));
+    step('both pages saw the server go');
+    await restarted;
+    stdin.close();
+    // reconnect backoff may have grown to 16 s while the server was down
+    const registeredAgain = () => e2e.registered > 0 && document.querySelector('#my-name');
+    await Promise.all([A, B].map(p => p.page.waitForFunction(registeredAgain, null, { timeout: 90000 })));
+    restarting = false;
+    // the server forgot its guests: B comes back under a new guest name, A under its account
+    const guest2 = await B.page.textContent('#my-name');
+    if (await A.page.textContent('#my-name') !== opt.account) throw new Error('A lost its account name');
+    const back = `back after the restart as ${guest2}`;
+    await send(B, opt.account, back);
+    await waitText(A, `${chatSel(guest2)} .msg.theirs`, back);
+    const reply = `welcome back ${Date.now()}`;
+    await send(A, guest2, reply);
+    await waitText(B, `${chatSel(opt.account)} .msg.theirs`, reply);
+    step(`after a server restart both pages reconnect and register again (B as ${guest2}), and messages flow`);
+    guest = guest2;
+  }
 
   await B.context.close();
   B = null;
