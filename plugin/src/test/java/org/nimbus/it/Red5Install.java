@@ -32,10 +32,16 @@ public final class Red5Install implements AutoCloseable {
     public final int httpPort;
     public final int rtmfpPort;
     public final int shutdownPort;
+    /** The registry's TCP and WebSocket ports (both on 127.0.0.1). */
+    public final int registryTcpPort;
+    public final int registryWsPort;
     private Process process;
     private final List<String> lines = new ArrayList<>();
 
-    private Red5Install(Path home, int rtmpPort, int httpPort, int rtmfpPort, int shutdownPort) {
+    private Red5Install(Path home, int rtmpPort, int httpPort, int rtmfpPort, int shutdownPort, int registryTcpPort,
+                        int registryWsPort) {
+        this.registryTcpPort = registryTcpPort;
+        this.registryWsPort = registryWsPort;
         this.home = home;
         this.rtmpPort = rtmpPort;
         this.httpPort = httpPort;
@@ -52,7 +58,10 @@ public final class Red5Install implements AutoCloseable {
         return p;
     }
 
-    /** Copies the install; nimbusProperties replaces conf/nimbus.properties (rtmfp.bind is set to the free port unless given). */
+    /**
+     * Copies the install; nimbusProperties replaces conf/nimbus.properties (rtmfp.bind and the
+     * registry's registry.tcp.bind / registry.ws.bind are set to free loopback ports unless given).
+     */
     public static Red5Install copy(Map<String, String> nimbusProperties) throws IOException {
         Path src = assembled();
         Path home = Files.createTempDirectory("nimbus-red5-");
@@ -61,6 +70,8 @@ public final class Red5Install implements AutoCloseable {
         int http = freeTcpPort();
         int shutdown = freeTcpPort();
         int rtmfp = freeUdpPort();
+        int registryTcp = freeTcpPort();
+        int registryWs = freeTcpPort();
         Path red5Props = home.resolve("conf/red5.properties");
         String props = Files.readString(red5Props)
                 .replaceAll("(?m)^rtmp\\.host=.*$", "rtmp.host=127.0.0.1")
@@ -73,9 +84,15 @@ public final class Red5Install implements AutoCloseable {
         if (!nimbusProperties.containsKey("rtmfp.bind")) {
             nimbus.append("rtmfp.bind=127.0.0.1:").append(rtmfp).append(",[::1]:").append(rtmfp).append('\n');
         }
+        if (!nimbusProperties.containsKey("registry.tcp.bind")) {
+            nimbus.append("registry.tcp.bind=127.0.0.1:").append(registryTcp).append('\n');
+        }
+        if (!nimbusProperties.containsKey("registry.ws.bind")) {
+            nimbus.append("registry.ws.bind=127.0.0.1:").append(registryWs).append('\n');
+        }
         nimbusProperties.forEach((k, v) -> nimbus.append(k).append('=').append(v).append('\n'));
         Files.writeString(home.resolve("conf/nimbus.properties"), nimbus.toString());
-        return new Red5Install(home, rtmp, http, rtmfp, shutdown);
+        return new Red5Install(home, rtmp, http, rtmfp, shutdown, registryTcp, registryWs);
     }
 
     private static void copyTree(Path src, Path dst) throws IOException {
