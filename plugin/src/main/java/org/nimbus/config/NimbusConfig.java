@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.nimbus.rtmfp.session.SessionConfig;
 
 /**
  * The validated, immutable contents of nimbus.properties. Every key is declared in
@@ -25,8 +26,20 @@ public final class NimbusConfig {
             "comma-separated host:port, [ipv6]:port or *:port (host an IP literal or localhost, port 1-65535)",
             "UDP addresses of the RTMFP endpoint; * is the dual-stack wildcard", BindAddresses::parse);
 
+    public static final Setting<Integer> RTMFP_MAX_SESSIONS = Setting.intRange("rtmfp.max_sessions", 10_000, 1,
+            1_000_000, "RTMFP sessions held at once; handshakes beyond are dropped");
+    public static final Setting<Integer> RTMFP_KEEPALIVE_SECONDS = Setting.intRange("rtmfp.keepalive_seconds", 15, 1,
+            3600, "a quiet RTMFP session is pinged after this many seconds");
+    public static final Setting<Integer> RTMFP_IDLE_TIMEOUT_SECONDS = Setting.intRange("rtmfp.idle_timeout_seconds", 60,
+            2, 86_400, "an RTMFP session that sends nothing for this long is closed (must exceed the keepalive)");
+    public static final Setting<Integer> RTMFP_FLOW_BUFFER_BYTES = Setting.intRange("rtmfp.flow_buffer_bytes", 1 << 20,
+            4096, 64 << 20, "receive buffer of each RTMFP flow (flow control window)");
+    public static final Setting<Integer> RTMFP_MAX_FLOWS = Setting.intRange("rtmfp.max_flows_per_session", 64, 1,
+            65_536, "receive flows one session may hold open; further ones are rejected");
+
     /** Every key, in the order the README documents them. */
-    public static final List<Setting<?>> SETTINGS = Stream.concat(List.of(RTMFP_BIND).stream(),
+    public static final List<Setting<?>> SETTINGS = Stream.concat(List.of(RTMFP_BIND, RTMFP_MAX_SESSIONS, RTMFP_KEEPALIVE_SECONDS,
+            RTMFP_IDLE_TIMEOUT_SECONDS, RTMFP_FLOW_BUFFER_BYTES, RTMFP_MAX_FLOWS).stream(),
             RegistrySettings.ALL.stream()).toList();
 
     private final Map<String, Object> values;
@@ -47,11 +60,13 @@ public final class NimbusConfig {
             String text = props.getProperty(s.key(), s.defaultValue());
             values.put(s.key(), s.parse(text));
         }
+        NimbusConfig config = new NimbusConfig(Map.copyOf(values));
+        config.sessionConfig(); // cross-key checks
         if (!unknown.isEmpty()) {
             throw new ConfigException("nimbus.properties: unknown key(s) " + unknown + "; known keys: "
                     + SETTINGS.stream().map(Setting::key).toList());
         }
-        return new NimbusConfig(Map.copyOf(values));
+        return config;
     }
 
     /** Reads the file; a missing file means all defaults. */
@@ -63,6 +78,18 @@ public final class NimbusConfig {
             }
         }
         return from(props);
+    }
+
+    /** The session layer's settings; the idle timeout must exceed the keepalive. */
+    public SessionConfig sessionConfig() {
+        int keepalive = get(RTMFP_KEEPALIVE_SECONDS);
+        int idle = get(RTMFP_IDLE_TIMEOUT_SECONDS);
+        if (idle <= keepalive) {
+            throw new ConfigException("nimbus.properties: 'rtmfp.idle_timeout_seconds' (" + idle
+                    + ") must be greater than 'rtmfp.keepalive_seconds' (" + keepalive + ")");
+        }
+        return new SessionConfig(get(RTMFP_MAX_SESSIONS), keepalive * 1000L, idle * 1000L,
+                get(RTMFP_FLOW_BUFFER_BYTES), get(RTMFP_MAX_FLOWS));
     }
 
     @SuppressWarnings("unchecked")

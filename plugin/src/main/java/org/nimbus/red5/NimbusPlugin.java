@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.nimbus.config.ConfigException;
 import org.nimbus.config.NimbusConfig;
+import org.nimbus.rtmfp.session.SessionListener;
+import org.nimbus.transport.RtmfpServer;
 import org.nimbus.transport.UdpTransport;
 import org.red5.server.plugin.Red5Plugin;
 import org.slf4j.Logger;
@@ -21,11 +22,10 @@ public class NimbusPlugin extends Red5Plugin {
     private static final Logger log = LoggerFactory.getLogger(NimbusPlugin.class);
     public static final String NAME = "nimbus";
 
-    private volatile UdpTransport transport;
+    private volatile RtmfpServer rtmfp;
     private volatile Thread shutdownHook;
     /** The user registry (RegistryLauncher holds its wiring and releases its ports itself on SIGTERM). */
     private volatile RegistryLauncher registry;
-    private final AtomicLong datagramsDropped = new AtomicLong();
 
     @Override
     public String getName() {
@@ -49,17 +49,11 @@ public class NimbusPlugin extends Red5Plugin {
             log.error("Nimbus registry not started: {}", e.toString(), e);
         }
         List<InetSocketAddress> wanted = config.get(NimbusConfig.RTMFP_BIND);
-        UdpTransport udp = new UdpTransport((from, datagram, replies) -> {
-            // The RTMFP core is not wired yet: every datagram is dropped and counted.
-            datagramsDropped.incrementAndGet();
-            return false;
-        });
+        RtmfpServer server = new RtmfpServer(config.sessionConfig(), SessionListener.NONE);
         try {
-            udp.bind(wanted);
-            transport = udp;
+            rtmfp = server.start(wanted);
             log.info("Nimbus {} started: RTMFP on udp {}", version(), UdpTransport.describe(wanted));
         } catch (IOException e) {
-            udp.close();
             // Red5 goes on serving RTMP; only RTMFP is unavailable.
             log.error("Nimbus {}: RTMFP disabled, {} (is the port in use? set rtmfp.bind in {})",
                     version(), e.getMessage(), confFile);
@@ -91,10 +85,10 @@ public class NimbusPlugin extends Red5Plugin {
     }
 
     private synchronized void release() {
-        UdpTransport t = transport;
+        RtmfpServer t = rtmfp;
         if (t != null) {
-            transport = null;
-            log.info("Nimbus stopping: releasing the RTMFP socket");
+            rtmfp = null;
+            log.info("Nimbus stopping: closing RTMFP sessions and releasing the socket");
             t.close();
         }
     }

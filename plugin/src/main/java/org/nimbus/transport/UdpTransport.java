@@ -6,6 +6,7 @@ import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.service.IoHandlerAdapter;
 import org.apache.mina.core.session.ExpiringSessionRecycler;
@@ -20,8 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The RTMFP UDP edge on Apache MINA's {@link NioDatagramAcceptor}. It copies each datagram out
  * of MINA's buffer and hands it to the protocol core with a reply path bound to the local
- * address it came in on. MINA keeps an IoSession per remote address; sources that the core
- * holds no state for (handshakes, garbage, floods) have theirs closed at once, so spoofed
+ * address it came in on. MINA keeps an IoSession per remote address; addresses that the core
+ * holds no session for (handshakes, garbage, floods) have theirs closed at once, so spoofed
  * sources cannot make the transport grow.
  */
 public final class UdpTransport implements AutoCloseable {
@@ -31,8 +32,16 @@ public final class UdpTransport implements AutoCloseable {
 
     private final NioDatagramAcceptor acceptor = new NioDatagramAcceptor();
     private final AtomicLong handlerErrors = new AtomicLong();
+    private final Predicate<InetSocketAddress> keepPeer;
 
-    public UdpTransport(DatagramReceiver receiver) {
+    /**
+     * @param receiver gets every datagram
+     * @param keepPeer tells whether a remote address has session state; MINA's per-address
+     *                 IoSession is closed right after use for every other address (handshakes,
+     *                 garbage, floods), so they leave nothing behind
+     */
+    public UdpTransport(DatagramReceiver receiver, Predicate<InetSocketAddress> keepPeer) {
+        this.keepPeer = keepPeer;
         acceptor.setSessionRecycler(new ExpiringSessionRecycler(SESSION_EXPIRY_SECONDS));
         DatagramSessionConfig cfg = acceptor.getSessionConfig();
         cfg.setReuseAddress(false);
@@ -48,23 +57,14 @@ public final class UdpTransport implements AutoCloseable {
                 buf.get(data);
                 InetSocketAddress from = (InetSocketAddress) session.getRemoteAddress();
                 InetSocketAddress local = (InetSocketAddress) session.getLocalAddress();
-                boolean keep;
                 try {
-                    keep = receiver.receive(from, data, (to, datagram) -> {
-                        // Answers to the sender reuse its IoSession, so a handshake leaves none behind.
-                        if (to.equals(from)) {
-                            session.write(IoBuffer.wrap(datagram));
-                        } else {
-                            send(local, to, datagram);
-                        }
-                    });
+                    receiver.receive(from, data, (to, datagram) -> send(local, to, datagram));
                 } catch (RuntimeException e) {
                     // The core promises not to throw; if it does, the I/O thread must survive.
                     handlerErrors.incrementAndGet();
-                    log.warn("RTMFP core failed on a datagram from {}", from, e);
-                    keep = false;
+                    log.warn("RTMFP receiver failed on a datagram from {}", from, e);
                 }
-                if (!keep) {
+                if (!keepPeer.test(from)) {
                     session.closeOnFlush();
                 }
             }
@@ -89,10 +89,19 @@ public final class UdpTransport implements AutoCloseable {
         // so callers describe what they asked for; ports are never 0 (config requires 1..65535).
     }
 
-    /** Sends from a given local address to a peer that is not the current sender (e.g. an introduction target). */
+    /** Sends from one of our bound addresses; may be called from any thread. */
     public void send(InetSocketAddress local, InetSocketAddress to, byte[] datagram) {
-        IoSession s = acceptor.newSession(to, local);
+        IoSession s;
+        try {
+            s = acceptor.newSession(to, local);
+        } catch (RuntimeException e) {
+            handlerErrors.incrementAndGet();
+            return; // unbound meanwhile (shutdown)
+        }
         s.write(IoBuffer.wrap(datagram));
+        if (!keepPeer.test(to)) {
+            s.closeOnFlush();
+        }
     }
 
     public long handlerErrors() {

@@ -21,6 +21,8 @@ final class RecvFlow {
     private final TreeMap<Long, UserData> fragments = new TreeMap<>();
     /** Everything up to here has been delivered or skipped. */
     private long delivered;
+    /** The sender's forward sequence number: missing numbers up to here will never come. */
+    private long abandonedUpTo;
     private long highestSeen;
     private boolean finalSeen;
 
@@ -47,12 +49,10 @@ final class RecvFlow {
         if (u.sequenceNumber() > delivered) {
             fragments.putIfAbsent(u.sequenceNumber(), u);
         }
-        // Everything at or below the forward sequence number will never be (re)sent: skip it.
-        long fsn = u.forwardSequenceNumber();
-        if (fsn > delivered) {
-            fragments.headMap(fsn, true).clear();
-            delivered = fsn;
-        }
+        // §3.6.3.2: numbers at or below the forward sequence number that have not arrived will
+        // never be (re)sent. Fragments that did arrive stay: they may belong to a message whose
+        // remaining pieces are still coming.
+        abandonedUpTo = Math.max(abandonedUpTo, u.forwardSequenceNumber());
     }
 
     /** Complete messages now deliverable in order. */
@@ -61,6 +61,10 @@ final class RecvFlow {
         while (true) {
             UserData first = fragments.get(delivered + 1);
             if (first == null) {
+                if (delivered + 1 <= abandonedUpTo) {
+                    delivered++; // abandoned by the sender
+                    continue;
+                }
                 return out;
             }
             if (first.isAbandon() || first.fragment() == UserData.FRAGMENT_MIDDLE || first.fragment() == UserData.FRAGMENT_END) {
@@ -78,13 +82,20 @@ final class RecvFlow {
                 }
                 u = fragments.get(++seq);
                 if (u == null) {
+                    if (seq <= abandonedUpTo) {
+                        break; // a piece was abandoned: the message can never complete
+                    }
                     return out; // incomplete
                 }
             }
+            boolean whole = u != null;
             for (long s = delivered + 1; s <= seq; s++) {
                 fragments.remove(s);
             }
-            delivered = seq;
+            delivered = whole ? seq : seq - 1;
+            if (!whole) {
+                continue;
+            }
             if (first.data().length > 0 || first.fragment() != UserData.FRAGMENT_WHOLE || !first.isFinal()) {
                 out.add(new ReceivedMessage(flowId, metadata == null ? new byte[0] : metadata, returnFlowId,
                         msg.toByteArray()));
@@ -94,7 +105,7 @@ final class RecvFlow {
 
     /** A Range Ack (§2.3.14) of what has been received, for the buffer the client offers. */
     Ack ack(long bufferBlocks) {
-        long cum = delivered;
+        long cum = Math.max(delivered, abandonedUpTo);
         while (fragments.containsKey(cum + 1)) {
             cum++;
         }

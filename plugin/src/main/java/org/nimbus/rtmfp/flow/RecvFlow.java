@@ -336,6 +336,16 @@ public final class RecvFlow {
         requestAck(true, Long.MIN_VALUE);
     }
 
+    /**
+     * Makes an owed acknowledgement urgent: the session calls this on every second packet
+     * carrying user data (RFC 7016 §3.6.3.4.4). Nothing happens when no ack is owed.
+     */
+    public void ackNow() {
+        if (ackPending) {
+            requestAck(true, Long.MIN_VALUE);
+        }
+    }
+
     /** True when an acknowledgement is owed. */
     public boolean isAckPending() {
         return ackPending;

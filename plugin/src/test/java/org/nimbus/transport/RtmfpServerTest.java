@@ -1,0 +1,162 @@
+package org.nimbus.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nimbus.conformance.client.ConnectOptions;
+import org.nimbus.conformance.client.ReceivedMessage;
+import org.nimbus.conformance.client.RtmfpClient;
+import org.nimbus.conformance.client.SendFlow;
+import org.nimbus.conformance.client.Session;
+import org.nimbus.conformance.crypto.DhGroup;
+import org.nimbus.conformance.crypto.NegotiationMode;
+import org.nimbus.rtmfp.flow.RecvFlow;
+import org.nimbus.rtmfp.session.SessionConfig;
+import org.nimbus.rtmfp.session.SessionListener;
+
+/**
+ * The RTMFP server (MINA transport + loop + protocol core, no Red5) over real loopback UDP,
+ * driven by the conformance kit's independent client. The server echoes every message back on a
+ * flow associated with the one it came on.
+ */
+class RtmfpServerTest {
+    private static final Duration T = Duration.ofSeconds(20);
+    private static final byte[] METADATA = {0x05, 0x00, 0x54, 0x43, 0x04, 0x00};
+
+    private RtmfpServer server;
+    private int port;
+    private final CompletableFuture<String> closedPeer = new CompletableFuture<>();
+
+    /** Echo: each receive flow gets one send flow back, returning association to it. */
+    private final class Echo implements SessionListener {
+        private final Map<RecvFlow, org.nimbus.rtmfp.flow.SendFlow> replies = new HashMap<>();
+
+        @Override
+        public void onMessage(org.nimbus.rtmfp.session.Session session, RecvFlow flow, byte[] message) {
+            replies.computeIfAbsent(flow, f -> session.openFlow(f.metadata().orElse(METADATA), OptionalLong.of(f.flowId())))
+                    .write(message, server.loop().now());
+        }
+
+        @Override
+        public void onSessionClosed(org.nimbus.rtmfp.session.Session session) {
+            closedPeer.complete(session.peerIdHex());
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            port = probe.getLocalPort();
+        }
+        server = new RtmfpServer(new SessionConfig(100, 15_000, 60_000, 1 << 20, 16), new Echo())
+                .start(List.of(new InetSocketAddress("127.0.0.1", port)));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private String uri() {
+        return "rtmfp://127.0.0.1:" + port + "/nimbus";
+    }
+
+    static List<Arguments> negotiations() {
+        return List.of(
+                Arguments.of(DhGroup.GROUP_2, NegotiationMode.OFFERED, NegotiationMode.OFFERED),
+                Arguments.of(DhGroup.GROUP_14, NegotiationMode.OFFERED, NegotiationMode.OFFERED),
+                Arguments.of(DhGroup.GROUP_2, NegotiationMode.REQUIRED, NegotiationMode.REQUIRED),
+                Arguments.of(DhGroup.GROUP_14, NegotiationMode.REQUIRED, NegotiationMode.NOT_OFFERED),
+                Arguments.of(DhGroup.GROUP_2, NegotiationMode.NOT_OFFERED, NegotiationMode.REQUIRED),
+                Arguments.of(DhGroup.GROUP_14, NegotiationMode.NOT_OFFERED, NegotiationMode.NOT_OFFERED));
+    }
+
+    @ParameterizedTest(name = "group {0}, HMAC {1}, SSN {2}")
+    @MethodSource("negotiations")
+    void handshakesAndEchoesFlowsFromOneByteToOneMegabyte(DhGroup group, NegotiationMode hmac, NegotiationMode ssn)
+            throws Exception {
+        Random random = new Random(group.hashCode() * 31L + hmac.ordinal() * 7 + ssn.ordinal());
+        try (RtmfpClient client = new RtmfpClient()) {
+            Session s = client.connect(uri(), ConnectOptions.defaults().dhGroup(group).hmac(hmac, 10).ssn(ssn));
+            String peerId = HexFormat.of().formatHex(s.info().peerId());
+            assertEquals(peerId, server.loop().endpoint().sessions().isEmpty() ? null
+                    : onLoop(() -> server.endpoint().sessionByPeerId(peerId).peerIdHex()));
+            SendFlow flow = s.openFlow(METADATA, -1);
+            for (int size : new int[] {1, 1000, 1200, 100_000, 1 << 20}) {
+                byte[] message = new byte[size];
+                random.nextBytes(message);
+                s.send(flow, message);
+                ReceivedMessage echo;
+                try {
+                    echo = s.receive(T);
+                } catch (Exception e) {
+                    throw new AssertionError("no echo of " + size + " bytes; server counters "
+                            + server.endpoint().counters().snapshot(), e);
+                }
+                assertArrayEquals(message, echo.data(), "echo of " + size + " bytes");
+                assertEquals(flow.flowId(), echo.returnFlowId());
+            }
+            s.ping(T);
+            assertTrue(s.close(T), "close request acknowledged");
+            assertEquals(peerId, closedPeer.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void garbageIsDroppedAndCountedAndGoodClientsStillConnect() throws Exception {
+        Random random = new Random(7);
+        try (DatagramSocket junk = new DatagramSocket()) {
+            InetSocketAddress target = new InetSocketAddress("127.0.0.1", port);
+            for (int i = 0; i < 2000; i++) {
+                byte[] b = new byte[random.nextInt(1500)];
+                random.nextBytes(b);
+                if (i % 3 == 0 && b.length >= 12) {
+                    for (int k = 0; k < 4; k++) {
+                        b[k] = (byte) (b[4 + k] ^ b[8 + k]); // session ID 0: the startup path
+                    }
+                }
+                if (i % 100 == 99) {
+                    Thread.sleep(5); // stay within the socket buffers: this tests the parser, not UDP loss
+                }
+                junk.send(new DatagramPacket(b, b.length, target));
+            }
+        }
+        try (RtmfpClient client = new RtmfpClient()) {
+            Session s = client.connect(uri(), ConnectOptions.defaults());
+            SendFlow flow = s.openFlow(METADATA, -1);
+            s.send(flow, new byte[] {42});
+            assertArrayEquals(new byte[] {42}, s.receive(T).data());
+        }
+        Map<String, Long> counters = server.endpoint().counters().snapshot();
+        long drops = counters.entrySet().stream().filter(e -> e.getKey().startsWith("drop.")).mapToLong(Map.Entry::getValue).sum();
+        assertTrue(drops >= 1500, "garbage counted as drops: " + counters);
+        assertTrue(counters.getOrDefault("drop.bad-startup-packet", 0L) >= 300, counters.toString());
+        assertEquals(0, server.endpoint().counters().get("loop.error"), counters.toString());
+    }
+
+    private <T> T onLoop(java.util.function.Supplier<T> s) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        server.loop().execute(() -> f.complete(s.get()));
+        return f.get(5, TimeUnit.SECONDS);
+    }
+}
