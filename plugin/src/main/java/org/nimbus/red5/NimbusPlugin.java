@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.nimbus.config.ConfigException;
 import org.nimbus.config.NimbusConfig;
-import org.nimbus.rtmfp.session.SessionListener;
+import org.nimbus.rtmfp.session.FlowDispatcher;
 import org.nimbus.transport.RtmfpServer;
 import org.nimbus.transport.UdpTransport;
 import org.red5.server.plugin.Red5Plugin;
@@ -49,7 +49,9 @@ public class NimbusPlugin extends Red5Plugin {
             log.error("Nimbus registry not started: {}", e.toString(), e);
         }
         List<InetSocketAddress> wanted = config.get(NimbusConfig.RTMFP_BIND);
-        RtmfpServer server = new RtmfpServer(config.sessionConfig(), SessionListener.NONE);
+        // Upper-layer protocols claim flows by metadata (TC, NetGroup); each registers here.
+        FlowDispatcher flows = new FlowDispatcher();
+        RtmfpServer server = new RtmfpServer(config.sessionConfig(), flows);
         try {
             rtmfp = server.start(wanted);
             log.info("Nimbus {} started: RTMFP on udp {}", version(), UdpTransport.describe(wanted));
@@ -63,6 +65,11 @@ public class NimbusPlugin extends Red5Plugin {
         Thread hook = new Thread(this::release, "nimbus-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         shutdownHook = hook;
+    }
+
+    /** The running RTMFP server, or null when RTMFP is disabled. */
+    public RtmfpServer rtmfp() {
+        return rtmfp;
     }
 
     @Override
