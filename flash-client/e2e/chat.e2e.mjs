@@ -46,7 +46,8 @@ const step = text => console.log(`step ok (${since()}): ${text}`);
 // Noise that says nothing about the page (see shared ruffle-notes).
 const NOISE = [/favicon/, /AudioContext/, /GPU stall/, /Unknown device font/, /Encountered stub/, /NetConnection/];
 const problems = [];
-// while the server restarts, the pages' refused WebSocket attempts are expected
+// while the server restarts, the pages' refused WebSocket attempts (and Ruffle writing the
+// buffered hello into one of them) are expected
 let restarting = false;
 
 const browser = await chromium.launch({
@@ -65,7 +66,7 @@ async function openPage(label) {
   page.on('console', m => {
     const t = m.text();
     if (m.type() === 'error' && !NOISE.some(n => n.test(t)) && !/^Failed to load resource/.test(t)
-        && !(restarting && /^WebSocket connection to .* failed/.test(t))) {
+        && !(restarting && /^WebSocket (connection to .* failed|is already in CLOSING or CLOSED state)/.test(t))) {
       problems.push(`${label}: console error: ${t}`);
     }
   });
@@ -79,7 +80,7 @@ async function openPage(label) {
   return { label, context, page };
 }
 
-const shot = async (p, name) => p.page.screenshot({ path: path.join(opt.artifacts, name + '.png') });
+const shot = async (p, name) => p.page.screenshot({ path: path.join(opt.artifacts, name + '.png'), fullPage: true });
 const chatSel = name => `.chat[data-name="${name.toLowerCase()}"]`;
 const contactSel = name => `.contact[data-name="${name.toLowerCase()}"]`;
 
