@@ -81,8 +81,11 @@ class Red5InstallIT {
     private static void assertPortsFree(Red5Install red5) throws IOException {
         try (ServerSocket a = new ServerSocket(red5.rtmpPort, 1, InetAddress.getLoopbackAddress());
              ServerSocket b = new ServerSocket(red5.httpPort, 1, InetAddress.getLoopbackAddress());
-             DatagramSocket c = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), red5.rtmfpPort))) {
-            assertTrue(a.isBound() && b.isBound() && c.isBound());
+             DatagramSocket c = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), red5.rtmfpPort));
+             // the registry's ports, released by its own shutdown hook
+             ServerSocket d = new ServerSocket(red5.registryTcpPort, 1, InetAddress.getLoopbackAddress());
+             ServerSocket e = new ServerSocket(red5.registryWsPort, 1, InetAddress.getLoopbackAddress())) {
+            assertTrue(a.isBound() && b.isBound() && c.isBound() && d.isBound() && e.isBound());
         }
     }
 
