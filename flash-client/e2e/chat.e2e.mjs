@@ -97,6 +97,7 @@ async function waitText(p, selector, text) {
 let A, B;
 try {
   A = await openPage('A');
+  await shot(A, 'signin');
   await A.page.fill('#account-name', opt.account);
   await A.page.click('#account-form button');
   await waitText(A, '#my-name', opt.account);
@@ -147,6 +148,11 @@ try {
   await A.page.waitForSelector(`${chatSel('nobody-here')} .msg.failed`);
   await waitText(A, `${chatSel('nobody-here')} .msg.note`, 'nobody-here is not online');
   step('a message to an offline user fails with error.unknown-user');
+  // A call needs the direct path, which Ruffle cannot give: the page says so instead of hanging.
+  await A.page.click(`${chatSel(guest)} .call`);
+  await A.page.waitForFunction(s => [...document.querySelectorAll(s)].some(e => /a call needs a direct \(p2p\) connection/.test(e.textContent)),
+    `${chatSel(guest)} .msg.note`);
+  step('the call button over the relay path gives error.call');
   const early = await openPage('C');
   const before = await early.page.evaluate(() => new Promise(resolve => {
     Nimbus.onStatus = (code, detail) => resolve({ code, detail });

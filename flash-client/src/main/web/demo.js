@@ -162,6 +162,7 @@
     else if (code === 'path') chat(info.name).setPath(info.path, info.reason);
     else if (code === 'registry.reconnecting') $('#me').textContent = 'reconnecting…';
     else if (code === 'connected' && $('#me').textContent === 'reconnecting…') showMe(info.name, info.guest);
+    else if ((code === 'error.bad-token' || code === 'error.token-expired') && Nimbus.name) $('#me').textContent = 'signed out: ' + detail;
     else if (code === 'call.started' || code === 'call.ringing') $('#hangup').hidden = false;
     else if (code === 'call.ended') $('#hangup').hidden = true;
     else if (isError && info.name && !settle(info.name, detail) && chats.has(key(info.name))) chat(info.name).add(detail, 'note');
