@@ -38,6 +38,8 @@ if (!fs.existsSync(opt.chromium)) {
 }
 const TIMEOUT = Number(opt.timeout);
 fs.mkdirSync(opt.artifacts, { recursive: true });
+// screenshots of an earlier run must not pass for this one's
+for (const f of fs.readdirSync(opt.artifacts)) if (f.endsWith('.png')) fs.rmSync(path.join(opt.artifacts, f));
 const pageUrl = `${opt.base.replace(/\/$/, '')}/?registryPort=${opt['registry-port']}&registryWs=${encodeURIComponent(opt['registry-ws'])}`;
 const t0 = Date.now();
 const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
