@@ -21,6 +21,10 @@ public final class RecvFlow {
     /** §3.6.3.4: acknowledge within this long even when no ack is urgent. */
     public static final long DELAYED_ACK_MILLIS = 200;
     public static final long DEFAULT_BUFFER_CAPACITY = 65536;
+    /** Flow exception code sent when a message outgrows twice the buffer. */
+    public static final long MESSAGE_TOO_LARGE = 2;
+    /** Buffered bytes never exceed this multiple of the capacity, whatever the sender does. */
+    static final long HARD_LIMIT_FACTOR = 2;
     /** Per-fragment bookkeeping charged against the buffer, so empty fragments cannot pile up. */
     static final int FRAGMENT_OVERHEAD = 64;
     /** Disjoint ranges we track at most; fragments that would open more are dropped. */
@@ -175,6 +179,12 @@ public final class RecvFlow {
         // §3.6.3.2: acknowledge at once whatever the sender needs to hear quickly
         boolean urgent = advertisedBlocks < 2 || chunk.abandon() || received.rangeCount() != 1 || !fresh;
         boolean keep = fresh && !chunk.abandon() && state == State.OPEN;
+        if (keep && bufferedBytes + chunk.dataLength() + FRAGMENT_OVERHEAD > HARD_LIMIT_FACTOR * capacity) {
+            // Only an endless or oversized message gets here (in-order fragments may pass the
+            // window, see fits): refuse the flow rather than buffer without bound.
+            reject(MESSAGE_TOO_LARGE);
+            keep = false;
+        }
         if (fresh && !fits(seq, fsn, keep ? chunk.dataLength() : -1)) {
             requestAck(true, now); // dropped: tell the sender our window again
             return;

@@ -46,12 +46,22 @@ class FlowTransferTest {
     }
 
     @Test
-    void largeMessageThroughSmallBufferStillArrives() throws Exception {
+    void messageLargerThanTheBufferStillArrives() throws Exception {
+        // In-order fragments pass the window, up to twice the buffer (RecvFlow's hard limit).
         FlowPair pair = new FlowPair(2, 8192);
-        byte[] big = message(new Random(3), 200_000);
+        byte[] big = message(new Random(3), 15_000);
         pair.sender.write(big, 0);
         pair.runUntil(() -> pair.messages.size() == 1, 600_000);
         assertArrayEquals(big, pair.messages.get(0));
+    }
+
+    @Test
+    void messageBeyondTwiceTheBufferIsRefusedWithAFlowException() throws Exception {
+        FlowPair pair = new FlowPair(2, 8192);
+        pair.sender.write(message(new Random(3), 200_000), 0);
+        pair.runUntil(() -> pair.sender.exceptionCode().isPresent(), 600_000);
+        assertEquals(RecvFlow.MESSAGE_TOO_LARGE, pair.sender.exceptionCode().getAsLong());
+        assertTrue(pair.messages.isEmpty());
     }
 
     @Test
