@@ -51,6 +51,11 @@ class Registry {
     }
 
     public function open():Void {
+        // Flash Player asks port 843 for a socket policy first and waits seconds before asking
+        // the port itself; the registry answers on its own port, so point the player there.
+        try {
+            flash.system.Security.loadPolicyFile('xmlsocket://$host:$port');
+        } catch (e:Dynamic) {}
         var s = new Socket();
         socket = s;
         codec = new FrameCodec(1 << 20);
