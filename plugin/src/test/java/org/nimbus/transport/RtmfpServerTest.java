@@ -154,6 +154,31 @@ class RtmfpServerTest {
         assertEquals(0, server.endpoint().counters().get("loop.error"), counters.toString());
     }
 
+    @Test
+    void everyMessageArrivesWholeAndInOrderThroughLossReorderingAndDuplication() throws Exception {
+        Random random = new Random(2016);
+        try (ImpairedUdpProxy proxy = new ImpairedUdpProxy(new InetSocketAddress("127.0.0.1", port), 0.10, 0.10, 0.10, 7016);
+             RtmfpClient client = new RtmfpClient()) {
+            Session s = client.connect("rtmfp://127.0.0.1:" + proxy.port() + "/nimbus",
+                    ConnectOptions.defaults().timeout(Duration.ofSeconds(30)));
+            SendFlow flow = s.openFlow(METADATA, -1);
+            List<byte[]> sent = new java.util.ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                byte[] m = new byte[1 + random.nextInt(i % 10 == 0 ? 30_000 : 2_500)];
+                random.nextBytes(m);
+                sent.add(m);
+                s.send(flow, m);
+            }
+            for (int i = 0; i < sent.size(); i++) {
+                ReceivedMessage echo = s.receive(Duration.ofSeconds(60));
+                assertArrayEquals(sent.get(i), echo.data(), "message " + i + " whole and in order");
+            }
+            assertTrue(proxy.dropped.get() > 0 && proxy.reordered.get() > 0 && proxy.duplicated.get() > 0,
+                    "impairments happened: dropped " + proxy.dropped + ", reordered " + proxy.reordered
+                            + ", duplicated " + proxy.duplicated);
+        }
+    }
+
     private <T> T onLoop(java.util.function.Supplier<T> s) throws Exception {
         CompletableFuture<T> f = new CompletableFuture<>();
         server.loop().execute(() -> f.complete(s.get()));
