@@ -1,0 +1,63 @@
+package org.nimbus;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layering of architecture.md: the protocol core (rtmfp.*, introduction, group, registry)
+ * imports no server, network framework or servlet classes, so it runs in a unit test with no
+ * socket; Red5, MINA and Tomcat stay in the red5 and transport edges. And the plugin never
+ * depends on the conformance kit, so the two implementations keep checking each other.
+ */
+class ArchitectureTest {
+    private static final String[] SERVER_AND_NETWORK_LIBRARIES = {"org.red5..", "org.apache.mina..",
+        "org.apache.catalina..", "org.apache.tomcat..", "javax.servlet..", "org.java_websocket..",
+        "org.nimbus.shaded.websocket.."};
+    private static JavaClasses main;
+
+    @BeforeAll
+    static void importMain() {
+        // Only the plugin's own main classes: not the kit's jar, not test classes (in whatever
+        // build folder, hence the plain path check rather than ArchUnit's target/ pattern).
+        main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+                .withImportOption(location -> !location.contains("/test-classes/"))
+                .importPackages("org.nimbus");
+    }
+
+    @Test
+    void protocolCoreIsFreeOfServerAndNetworkLibraries() {
+        noClasses().that().resideInAnyPackage("org.nimbus.rtmfp..", "org.nimbus.introduction..", "org.nimbus.group..",
+                        "org.nimbus.registry..")
+                .should().dependOnClassesThat().resideInAnyPackage(SERVER_AND_NETWORK_LIBRARIES)
+                .allowEmptyShould(true)
+                .check(main);
+    }
+
+    @Test
+    void protocolCoreDoesNotReachIntoTheEdges() {
+        noClasses().that().resideInAnyPackage("org.nimbus.rtmfp..", "org.nimbus.introduction..", "org.nimbus.group..",
+                        "org.nimbus.registry..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.nimbus.red5..", "org.nimbus.transport..")
+                .allowEmptyShould(true)
+                .check(main);
+    }
+
+    @Test
+    void rtmfpCoreDoesNoIo() {
+        noClasses().that().resideInAnyPackage("org.nimbus.rtmfp..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.nio.channels..", "java.io.File..")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.net.DatagramSocket")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.net.Socket")
+                .check(main);
+    }
+
+    @Test
+    void pluginNeverUsesTheConformanceKit() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("org.nimbus.conformance..").check(main);
+    }
+}
