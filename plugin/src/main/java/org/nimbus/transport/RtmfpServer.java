@@ -48,6 +48,10 @@ public final class RtmfpServer implements AutoCloseable {
         return loop;
     }
 
+    public UdpTransport udp() {
+        return udp;
+    }
+
     @Override
     public void close() {
         loop.close();

@@ -104,6 +104,11 @@ public final class UdpTransport implements AutoCloseable {
         }
     }
 
+    /** Per-remote-address IoSessions MINA holds now: only peers with RTMFP sessions keep one. */
+    public int peerCount() {
+        return acceptor.getManagedSessionCount();
+    }
+
     public long handlerErrors() {
         return handlerErrors.get();
     }

@@ -179,6 +179,44 @@ class RtmfpServerTest {
         }
     }
 
+    @Test
+    void ihelloFloodFromManySourcesLeavesNoStateBehind() throws Exception {
+        // A real librtmfp IHello, captured (vectors/startup-librtmfp-mona.json), replayed from many sources.
+        com.google.gson.JsonObject vectors;
+        try (java.io.Reader r = java.nio.file.Files.newBufferedReader(
+                java.nio.file.Path.of(System.getProperty("nimbus.vectors", "../../shared/vectors"), "startup-librtmfp-mona.json"))) {
+            vectors = com.google.gson.JsonParser.parseReader(r).getAsJsonObject();
+        }
+        byte[] ihello = HexFormat.of().parseHex(vectors.getAsJsonArray("runs").get(0).getAsJsonObject()
+                .getAsJsonArray("handshake_packets").get(0).getAsJsonObject().get("datagram_hex").getAsString());
+        InetSocketAddress target = new InetSocketAddress("127.0.0.1", port);
+        List<DatagramSocket> sources = new java.util.ArrayList<>();
+        int answered = 0;
+        try {
+            for (int i = 0; i < 300; i++) {
+                DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                s.setSoTimeout(5000);
+                sources.add(s);
+                s.send(new DatagramPacket(ihello, ihello.length, target));
+            }
+            for (DatagramSocket s : sources) {
+                DatagramPacket reply = new DatagramPacket(new byte[2048], 2048);
+                s.receive(reply);
+                answered++;
+            }
+        } finally {
+            sources.forEach(DatagramSocket::close);
+        }
+        assertEquals(300, answered, "every IHello got an RHello");
+        assertEquals(300, server.endpoint().counters().get("handshake.rhello"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.udp().peerCount() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10); // MINA closes its IoSessions asynchronously; there is no event to await
+        }
+        assertEquals(0, server.udp().peerCount(), "no per-source transport state left");
+        assertEquals(0, (int) onLoop(() -> server.endpoint().sessionCount()));
+    }
+
     private <T> T onLoop(java.util.function.Supplier<T> s) throws Exception {
         CompletableFuture<T> f = new CompletableFuture<>();
         server.loop().execute(() -> f.complete(s.get()));
