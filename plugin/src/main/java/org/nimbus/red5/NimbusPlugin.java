@@ -23,6 +23,7 @@ public class NimbusPlugin extends Red5Plugin {
     public static final String NAME = "nimbus";
 
     private volatile RtmfpServer rtmfp;
+    private volatile RtmfpMonitor monitor;
     private volatile Thread shutdownHook;
     /** The user registry (RegistryLauncher holds its wiring and releases its ports itself on SIGTERM). */
     private volatile RegistryLauncher registry;
@@ -54,6 +55,7 @@ public class NimbusPlugin extends Red5Plugin {
         RtmfpServer server = new RtmfpServer(config.sessionConfig(), flows);
         try {
             rtmfp = server.start(wanted);
+            monitor = new RtmfpMonitor(server.endpoint());
             log.info("Nimbus {} started: RTMFP on udp {}", version(), UdpTransport.describe(wanted));
         } catch (IOException e) {
             // Red5 goes on serving RTMP; only RTMFP is unavailable.
@@ -92,6 +94,11 @@ public class NimbusPlugin extends Red5Plugin {
     }
 
     private synchronized void release() {
+        RtmfpMonitor m = monitor;
+        if (m != null) {
+            monitor = null;
+            m.close();
+        }
         RtmfpServer t = rtmfp;
         if (t != null) {
             rtmfp = null;

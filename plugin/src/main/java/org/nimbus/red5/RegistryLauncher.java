@@ -1,7 +1,6 @@
 package org.nimbus.red5;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -12,9 +11,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.management.MBeanServer;
 import javax.management.ObjectName;
-import javax.management.StandardMBean;
 import org.nimbus.config.NimbusConfig;
 import org.nimbus.config.RegistrySettings;
 import org.nimbus.registry.AccountTokens;
@@ -157,17 +154,7 @@ public final class RegistryLauncher implements AutoCloseable {
             @Override public long getRelayedMessages() { return service.stats().relayedMessages(); }
             @Override public long getErrors() { return service.stats().errors(); }
         };
-        try {
-            MBeanServer mbs = ManagementFactory.getPlatformMBeanServer();
-            ObjectName name = new ObjectName(JMX_NAME);
-            if (mbs.isRegistered(name)) {
-                mbs.unregisterMBean(name);
-            }
-            mbs.registerMBean(new StandardMBean(bean, RegistryMXBean.class, true), name);
-            jmxName = name;
-        } catch (Exception e) {
-            log.warn("registry MBean not registered: {}", e.toString());
-        }
+        jmxName = Jmx.register(JMX_NAME, RegistryMXBean.class, bean);
     }
 
     public RegistryService service() {
@@ -208,13 +195,7 @@ public final class RegistryLauncher implements AutoCloseable {
             }
         }
         endpoints.clear();
-        if (jmxName != null) {
-            try {
-                ManagementFactory.getPlatformMBeanServer().unregisterMBean(jmxName);
-            } catch (Exception ex) {
-                // already gone
-            }
-            jmxName = null;
-        }
+        Jmx.unregister(jmxName);
+        jmxName = null;
     }
 }

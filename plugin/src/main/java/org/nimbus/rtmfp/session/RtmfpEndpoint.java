@@ -48,6 +48,8 @@ public final class RtmfpEndpoint {
     private final Map<Session, Long> scheduledAt = new HashMap<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private volatile Introducer introducer;
+    /** The table's size, readable from monitoring threads. */
+    private volatile int sessionCount;
 
     private record Timer(long at, Session session) implements Comparable<Timer> {
         @Override
@@ -78,8 +80,9 @@ public final class RtmfpEndpoint {
         return counters;
     }
 
+    /** Thread-safe. */
     public int sessionCount() {
-        return sessions.size();
+        return sessionCount;
     }
 
     public Collection<Session> sessions() {
@@ -190,6 +193,7 @@ public final class RtmfpEndpoint {
             if (!keyed.retransmission() && existing == null) {
                 Session session = new Session(keyed.session(), replies, now, config, listener, counters);
                 sessions.put(session.id(), session);
+                sessionCount = sessions.size();
                 byPeerId.put(session.peerIdHex(), session);
                 trackAddress(session);
                 counters.increment("session.opened");
@@ -286,6 +290,7 @@ public final class RtmfpEndpoint {
     private void remove(Session session) {
         session.release(0);
         sessions.remove(session.id());
+        sessionCount = sessions.size();
         byPeerId.remove(session.peerIdHex(), session);
         scheduledAt.remove(session);
         InetSocketAddress old = registeredAddress.remove(session);
