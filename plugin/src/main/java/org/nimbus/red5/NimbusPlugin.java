@@ -5,7 +5,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import org.nimbus.config.ConfigException;
+import org.nimbus.config.IntroductionSettings;
 import org.nimbus.config.NimbusConfig;
+import org.nimbus.group.GroupService;
+import org.nimbus.introduction.IntroductionService;
+import org.nimbus.introduction.PeerDirectory;
 import org.nimbus.rtmfp.session.FlowDispatcher;
 import org.nimbus.transport.RtmfpServer;
 import org.nimbus.transport.UdpTransport;
@@ -53,6 +57,11 @@ public class NimbusPlugin extends Red5Plugin {
         // Upper-layer protocols claim flows by metadata (TC, NetGroup); each registers here.
         FlowDispatcher flows = new FlowDispatcher();
         RtmfpServer server = new RtmfpServer(config.sessionConfig(), flows);
+        // Rendezvous (RFC 7016 §3.5.1.1.2): setPeerInfo fills the directory, IHellos naming a
+        // peer are answered from it; NetGroup bootstrap rides on "GC" flows.
+        PeerDirectory peers = new PeerDirectory();
+        IntroductionService.install(server.endpoint(), peers, IntroductionSettings.limits(config));
+        flows.add(peers).add(new GroupService(server.endpoint(), server.loop()::now));
         try {
             rtmfp = server.start(wanted);
             monitor = new RtmfpMonitor(server.endpoint());
