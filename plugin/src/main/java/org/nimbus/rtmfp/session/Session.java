@@ -163,6 +163,20 @@ public final class Session {
         return recvFlows.get(flowId);
     }
 
+    /**
+     * Queues a Forwarded IHello (chunk 0x0f, RFC 7016 §2.3.3) for the peer: the introduction
+     * service tells a target inside its own session who wants to reach it. It leaves in the
+     * next session packet (flags 0x4a like every other); the caller services the session.
+     */
+    public void forwardIHello(Chunk forwardedIHello) {
+        if (forwardedIHello.type() != Chunk.FORWARDED_IHELLO) {
+            throw new IllegalArgumentException("not a Forwarded IHello: " + forwardedIHello.type());
+        }
+        if (state == State.OPEN) {
+            control.add(forwardedIHello);
+        }
+    }
+
     // ---- receiving ----
 
     /**
