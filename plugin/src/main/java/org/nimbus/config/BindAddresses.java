@@ -10,7 +10,7 @@ import java.util.List;
  * Parses a comma-separated list of UDP bind addresses: {@code host:port}, {@code [ipv6]:port} or
  * {@code *:port}. Hosts must be IP literals or "localhost" so that parsing never waits on DNS.
  */
-final class BindAddresses {
+public final class BindAddresses {
     private BindAddresses() {
     }
 
@@ -27,6 +27,16 @@ final class BindAddresses {
             throw new IllegalArgumentException("no address");
         }
         return List.copyOf(out);
+    }
+
+    /** The inverse of parse, for log lines and errors: {@code *:1935, 127.0.0.1:1935, [::1]:1935}. */
+    public static String describe(List<InetSocketAddress> addresses) {
+        List<String> out = new ArrayList<>();
+        for (InetSocketAddress a : addresses) {
+            String host = a.getAddress().isAnyLocalAddress() ? "*" : a.getAddress().getHostAddress();
+            out.add((host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort());
+        }
+        return String.join(", ", out);
     }
 
     private static InetSocketAddress parseOne(String p) {

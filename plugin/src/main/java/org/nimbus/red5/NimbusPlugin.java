@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
+import org.nimbus.config.BindAddresses;
 import org.nimbus.config.ConfigException;
 import org.nimbus.config.IntroductionSettings;
 import org.nimbus.config.NimbusConfig;
@@ -12,7 +13,6 @@ import org.nimbus.introduction.IntroductionService;
 import org.nimbus.introduction.PeerDirectory;
 import org.nimbus.rtmfp.session.FlowDispatcher;
 import org.nimbus.transport.RtmfpServer;
-import org.nimbus.transport.UdpTransport;
 import org.red5.server.plugin.Red5Plugin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +31,8 @@ public class NimbusPlugin extends Red5Plugin {
     private volatile Thread shutdownHook;
     /** The user registry (RegistryLauncher holds its wiring and releases its ports itself on SIGTERM). */
     private volatile RegistryLauncher registry;
+    /** RTMFP NetConnections in Red5 (the TC layer's bridge). */
+    private volatile TcBridge tcBridge;
 
     @Override
     public String getName() {
@@ -62,10 +64,14 @@ public class NimbusPlugin extends Red5Plugin {
         PeerDirectory peers = new PeerDirectory();
         IntroductionService.install(server.endpoint(), peers, IntroductionSettings.limits(config));
         flows.add(peers).add(new GroupService(server.endpoint(), server.loop()::now));
+        // NetConnections and NetStreams over RTMFP, as Red5 connections (RFC 7425 §5).
+        TcBridge tc = TcBridge.install(flows, config, peers, getServer(), context);
+        tcBridge = tc;
         try {
             rtmfp = server.start(wanted);
+            tc.start(server);
             monitor = new RtmfpMonitor(server.endpoint());
-            log.info("Nimbus {} started: RTMFP on udp {}", version(), UdpTransport.describe(wanted));
+            log.info("Nimbus {} started: RTMFP on udp {}", version(), BindAddresses.describe(wanted));
         } catch (IOException e) {
             // Red5 goes on serving RTMP; only RTMFP is unavailable.
             log.error("Nimbus {}: RTMFP disabled, {} (is the port in use? set rtmfp.bind in {})",
@@ -76,6 +82,11 @@ public class NimbusPlugin extends Red5Plugin {
         Thread hook = new Thread(this::release, "nimbus-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         shutdownHook = hook;
+    }
+
+    /** The bridge of RTMFP NetConnections into Red5 (find a peer's connection through it), or null. */
+    public TcBridge tc() {
+        return tcBridge;
     }
 
     /** The running RTMFP server, or null when RTMFP is disabled. */

@@ -1,5 +1,6 @@
 package org.nimbus.red5;
 
+import org.nimbus.config.BindAddresses;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -95,7 +96,7 @@ public final class RegistryLauncher implements AutoCloseable {
             try {
                 server.bind(tcp);
                 endpoints.add(server);
-                on.add("tcp " + describe(tcp));
+                on.add("tcp " + BindAddresses.describe(tcp));
             } catch (IOException e) {
                 server.close();
                 log.error("Nimbus registry: TCP disabled, {} (set registry.tcp.bind)", e.getMessage());
@@ -106,7 +107,7 @@ public final class RegistryLauncher implements AutoCloseable {
             try {
                 ws.start();
                 endpoints.add(ws);
-                on.add("ws " + describe(List.of(a)));
+                on.add("ws " + BindAddresses.describe(List.of(a)));
             } catch (IOException e) {
                 log.error("Nimbus registry: WebSocket disabled on {}, {} (set registry.ws.bind)", a, e.getMessage());
             }
@@ -124,15 +125,6 @@ public final class RegistryLauncher implements AutoCloseable {
             }
         }
         log.info("Nimbus registry started: {}; NetConnection calls on the nimbus app", on.isEmpty() ? "no socket endpoint" : String.join(", ", on));
-    }
-
-    private static String describe(List<InetSocketAddress> addresses) {
-        List<String> out = new ArrayList<>();
-        for (InetSocketAddress a : addresses) {
-            String host = a.getAddress().isAnyLocalAddress() ? "*" : a.getAddress().getHostAddress();
-            out.add((host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort());
-        }
-        return String.join(", ", out);
     }
 
     private void sweep() {

@@ -13,6 +13,7 @@ import org.apache.mina.core.session.ExpiringSessionRecycler;
 import org.apache.mina.core.session.IoSession;
 import org.apache.mina.transport.socket.DatagramSessionConfig;
 import org.apache.mina.transport.socket.nio.NioDatagramAcceptor;
+import org.nimbus.config.BindAddresses;
 import org.nimbus.rtmfp.session.DatagramOutput;
 import org.nimbus.rtmfp.session.DatagramReceiver;
 import org.slf4j.Logger;
@@ -83,7 +84,7 @@ public final class UdpTransport implements AutoCloseable {
             acceptor.bind(new ArrayList<SocketAddress>(addresses));
         } catch (IOException e) {
             acceptor.unbind();
-            throw new IOException("cannot bind RTMFP UDP " + describe(addresses) + ": " + e.getMessage(), e);
+            throw new IOException("cannot bind RTMFP UDP " + BindAddresses.describe(addresses) + ": " + e.getMessage(), e);
         }
         // MINA reports ::1 back as 0.0.0.1 (it treats IPv4-compatible IPv6 addresses as IPv4),
         // so callers describe what they asked for; ports are never 0 (config requires 1..65535).
@@ -111,19 +112,6 @@ public final class UdpTransport implements AutoCloseable {
 
     public long handlerErrors() {
         return handlerErrors.get();
-    }
-
-    public static String describe(List<InetSocketAddress> addresses) {
-        List<String> out = new ArrayList<>();
-        for (InetSocketAddress a : addresses) {
-            if (a.getAddress().isAnyLocalAddress()) {
-                out.add("*:" + a.getPort());
-                continue;
-            }
-            String host = a.getAddress().getHostAddress();
-            out.add((host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort());
-        }
-        return String.join(", ", out);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.nimbus.transport.registry;
 
+import org.nimbus.config.BindAddresses;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -87,7 +88,7 @@ public final class RegistryTcpServer implements AutoCloseable {
             acceptor.bind(new ArrayList<SocketAddress>(addresses));
         } catch (IOException e) {
             acceptor.unbind();
-            throw new IOException("cannot bind registry TCP " + Addresses.describe(addresses) + ": " + e.getMessage(), e);
+            throw new IOException("cannot bind registry TCP " + BindAddresses.describe(addresses) + ": " + e.getMessage(), e);
         }
     }
 

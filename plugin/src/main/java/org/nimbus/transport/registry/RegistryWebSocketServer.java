@@ -1,5 +1,6 @@
 package org.nimbus.transport.registry;
 
+import org.nimbus.config.BindAddresses;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -42,7 +43,7 @@ public final class RegistryWebSocketServer implements AutoCloseable {
             server.started.get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             close();
-            throw new IOException("cannot bind registry WebSocket " + Addresses.describe(java.util.List.of(address)) + ": "
+            throw new IOException("cannot bind registry WebSocket " + BindAddresses.describe(java.util.List.of(address)) + ": "
                     + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
