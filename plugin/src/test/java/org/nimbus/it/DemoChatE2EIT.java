@@ -45,20 +45,15 @@ class DemoChatE2EIT {
         assertTrue(Files.isRegularFile(script), "no E2E script at " + script);
         assertTrue(Files.isDirectory(playwright), "no " + playwright + ": the flash-client build runs npm ci");
 
-        int tcp = Red5Install.freeTcpPort();
-        int ws = Red5Install.freeTcpPort();
         // A fixed secret, as an operator sets one: the account page's token must outlive the restart.
-        try (Red5Install red5 = Red5Install.copy(Map.of(
-                "registry.tcp.bind", "127.0.0.1:" + tcp,
-                "registry.ws.bind", "127.0.0.1:" + ws,
-                "registry.secret", "e2e-secret-0123456789abcdef"))) {
+        try (Red5Install red5 = Red5Install.copy(Map.of("registry.secret", "e2e-secret-0123456789abcdef"))) {
             red5.start();
             red5.awaitHttp(START);
 
             List<String> command = List.of("node", script.toString(),
                     "--base", "http://127.0.0.1:" + red5.httpPort,
-                    "--registry-port", Integer.toString(tcp),
-                    "--registry-ws", "ws://127.0.0.1:" + ws + "/",
+                    "--registry-port", Integer.toString(red5.registryTcpPort),
+                    "--registry-ws", "ws://127.0.0.1:" + red5.registryWsPort + "/",
                     "--artifacts", artifacts.toString(),
                     "--chromium", chromium.toString(),
                     "--restart");

@@ -155,6 +155,14 @@ public final class Session implements AutoCloseable {
         return DatagramCodec.encode(responderSessionId, p.encode(), send, txSsn++);
     }
 
+    /**
+     * Raw hook: seals header-and-chunk bytes exactly as given (however malformed) with this
+     * session's keys, framing and next sequence number, addressed to any session id.
+     */
+    public byte[] sealRaw(int sessionId, byte[] packet) {
+        return DatagramCodec.encode(sessionId, packet, send, txSsn++);
+    }
+
     /** Raw hook: sends chunks in one packet exactly as given. */
     public void sendChunks(List<Chunk> chunks) throws IOException {
         transport.send(encode(chunks), peer);
@@ -309,6 +317,15 @@ public final class Session implements AutoCloseable {
 
     private interface Condition {
         boolean met();
+    }
+
+    /**
+     * Raw hook: pumps (answering pings, acknowledging, retransmitting) until the condition holds,
+     * e.g. until {@link #receivedPackets()} shows a chunk a case waits for.
+     */
+    public void await(java.util.function.BooleanSupplier condition, Duration timeout, String what)
+            throws IOException, RtmfpException {
+        pumpUntil(condition::getAsBoolean, timeout, what);
     }
 
     private void pumpUntil(Condition c, Duration timeout, String what) throws IOException, RtmfpException {
