@@ -1,5 +1,7 @@
 package org.nimbus.conformance.cli;
 
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nimbus.conformance.client.RtmfpUri;
+import org.nimbus.conformance.load.LoadRunner;
+import org.nimbus.conformance.load.LoadSpec;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,6 +20,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code java -jar nimbus-conformance.jar rtmfp://host:port/app [--suite handshake,tc] [--junit FILE]}:
  * runs the numbered cases against a server, prints the table, exits 1 on any failure.
+ * With {@code --load ...} it drives load instead and prints rates and latency percentiles.
  */
 @Command(name = "nimbus-conformance", mixinStandardHelpOptions = true, version = "nimbus-conformance 0.1",
         description = "RTMFP (RFC 7016 / RFC 7425) conformance cases run against a server.")
@@ -23,7 +28,8 @@ public final class Main implements Callable<Integer> {
     static final Map<String, Suite> SUITES = new LinkedHashMap<>();
 
     static {
-        for (Suite s : List.of(new HandshakeSuite(), new TcSuite())) {
+        for (Suite s : List.of(new HandshakeSuite(), new TcSuite(), new FlowsSuite(), new RobustnessSuite(),
+                new RegistrySuite())) {
             SUITES.put(s.name(), s);
         }
     }
@@ -46,6 +52,21 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--list", description = "list the cases and exit")
     boolean list;
+
+    @Option(names = "--registry-tcp", description = "Nimbus registry TCP endpoint host:port (registry suite; else n/a)")
+    String registryTcp;
+
+    @Option(names = "--registry-ws", description = "Nimbus registry WebSocket URL, e.g. ws://host:5081/ (registry suite; else n/a)")
+    URI registryWs;
+
+    @Option(names = "--keepalive-wait", defaultValue = "20000", description = "how long keepalive cases wait for the server's Ping, ms (default ${DEFAULT-VALUE})")
+    long keepaliveWaitMs;
+
+    @Option(names = "--load", description = "load mode instead of the cases: sessions=N,rate=R,duration=T,mix=handshake|idle|introduce|call|lookup")
+    String load;
+
+    @Option(names = "--jmx", description = "with --load: the server JVM's JMX agent host:port, for its heap and CPU")
+    String jmx;
 
     static final class SuiteNames extends ArrayList<String> {
         SuiteNames() {
@@ -71,12 +92,19 @@ public final class Main implements Callable<Integer> {
         if (uri == null) {
             throw new CommandLine.ParameterException(new CommandLine(this), "missing server URI");
         }
+        InetSocketAddress tcp;
+        LoadSpec loadSpec;
         try {
             RtmfpUri.parse(uri);
+            tcp = registryTcp == null ? null : hostPort(registryTcp);
+            loadSpec = load == null ? null : LoadSpec.parse(load);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
-        Target target = new Target(uri, Duration.ofMillis(timeoutMs));
+        if (loadSpec != null) {
+            return new LoadRunner(loadSpec, uri, tcp, registryWs, jmx, Duration.ofMillis(timeoutMs), System.out).run();
+        }
+        Target target = new Target(uri, Duration.ofMillis(timeoutMs), tcp, registryWs, Duration.ofMillis(keepaliveWaitMs));
         List<CaseResult> results = new ArrayList<>();
         for (ConformanceCase c : cases) {
             CaseResult r = c.run(target);
@@ -88,6 +116,15 @@ public final class Main implements Callable<Integer> {
             JUnitReport.write(junit, uri, results);
         }
         return results.stream().anyMatch(r -> r.outcome().verdict() == Outcome.Verdict.FAIL) ? 1 : 0;
+    }
+
+    static InetSocketAddress hostPort(String s) {
+        int colon = s.lastIndexOf(':');
+        if (colon < 1) {
+            throw new IllegalArgumentException("expected host:port, got " + s);
+        }
+        String host = s.substring(0, colon).replace("[", "").replace("]", "");
+        return new InetSocketAddress(host, Integer.parseInt(s.substring(colon + 1)));
     }
 
     public static int run(String... args) {

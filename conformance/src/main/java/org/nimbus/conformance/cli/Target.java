@@ -1,13 +1,25 @@
 package org.nimbus.conformance.cli;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import org.nimbus.conformance.client.ConnectOptions;
 import org.nimbus.conformance.client.RtmfpClient;
 import org.nimbus.conformance.client.RtmfpUri;
 
-/** The server under test and the limits every case uses. */
-public record Target(String uri, Duration timeout) {
+/**
+ * The server under test and the limits every case uses. {@code registryTcp} and
+ * {@code registryWs} are the Nimbus registry's endpoints, or null when not given;
+ * {@code keepaliveWait} is how long keepalive cases wait for the server's own Ping.
+ */
+public record Target(String uri, Duration timeout, InetSocketAddress registryTcp, URI registryWs, Duration keepaliveWait) {
+    public static final Duration DEFAULT_KEEPALIVE_WAIT = Duration.ofSeconds(20);
+
+    public Target(String uri, Duration timeout) {
+        this(uri, timeout, null, null, DEFAULT_KEEPALIVE_WAIT);
+    }
+
     public RtmfpUri parsed() {
         return RtmfpUri.parse(uri);
     }

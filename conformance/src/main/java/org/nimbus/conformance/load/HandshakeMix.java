@@ -1,0 +1,62 @@
+package org.nimbus.conformance.load;
+
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.nimbus.conformance.client.RtmfpClient;
+import org.nimbus.conformance.client.Session;
+
+/**
+ * {@code mix=handshake}: full session startups (IHello → RHello → IIKeying → RIKeying, DH and
+ * key derivation on both sides) started at {@code rate} per second until {@code sessions} have
+ * been started or {@code duration} has passed; each session is closed right after.
+ */
+final class HandshakeMix implements LoadMix {
+    static final int MAX_IN_FLIGHT = 64;
+
+    @Override
+    public long run(LoadContext c) throws Exception {
+        Latency fromDue = new Latency("handshake (due→up)");
+        Latency service = new Latency("handshake (sent→up)");
+        AtomicLong ok = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        AtomicLong lastDone = new AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<String> firstError = new java.util.concurrent.atomic.AtomicReference<>();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(MAX_IN_FLIGHT, c.spec().sessions()));
+        long t0 = System.nanoTime();
+        Pacer pacer = new Pacer(t0, c.spec().rate(), c.spec().duration().toNanos());
+        long started = 0;
+        for (long due; started < c.spec().sessions() && (due = pacer.due(started)) >= 0; started++) {
+            Pacer.until(due);
+            final long dueAt = due;
+            pool.execute(() -> {
+                long sent = System.nanoTime();
+                try (RtmfpClient client = new RtmfpClient()) {
+                    Session s = client.connect(c.uri(), c.options());
+                    long up = System.nanoTime();
+                    fromDue.recordNanos(up - dueAt);
+                    service.recordNanos(up - sent);
+                    ok.incrementAndGet();
+                    lastDone.accumulateAndGet(up, Math::max);
+                    s.close(c.timeout());
+                } catch (Exception e) {
+                    failed.incrementAndGet();
+                    firstError.compareAndSet(null, e.toString());
+                }
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(c.timeout().toMillis() * 4 + c.spec().duration().toMillis(), TimeUnit.MILLISECONDS);
+        double seconds = (Math.max(lastDone.get(), t0 + 1) - t0) / 1e9;
+        c.out().printf(Locale.ROOT, "handshakes: %d started, %d established, %d failed in %.2f s: %.1f established/s%n",
+                started, ok.get(), failed.get(), seconds, ok.get() / seconds);
+        c.out().println(fromDue.line());
+        c.out().println(service.line());
+        if (firstError.get() != null) {
+            c.out().println("first failure: " + firstError.get());
+        }
+        return failed.get() + (started - ok.get() - failed.get());
+    }
+}

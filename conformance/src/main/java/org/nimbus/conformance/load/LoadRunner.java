@@ -1,0 +1,73 @@
+package org.nimbus.conformance.load;
+
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one {@link LoadSpec} against a server and prints its figures: rates, HdrHistogram latency
+ * percentiles and, given {@code jmx}, the server's heap and CPU. Returns the exit code: 0 when no
+ * operation failed, 1 otherwise, 2 for a mix this kit cannot drive yet.
+ */
+public final class LoadRunner {
+    private final LoadContext context;
+    private final String jmx;
+
+    public LoadRunner(LoadSpec spec, String uri, java.net.InetSocketAddress registryTcp, java.net.URI registryWs,
+                      String jmx, java.time.Duration timeout, java.io.PrintStream out) {
+        this.context = new LoadContext(spec, uri, registryTcp, registryWs, timeout, out);
+        this.jmx = jmx;
+    }
+
+    static LoadMix mix(LoadSpec.Mix m) {
+        return switch (m) {
+            case HANDSHAKE -> new HandshakeMix();
+            case IDLE -> new IdleMix();
+            case LOOKUP -> new LookupMix();
+            case INTRODUCE, CALL -> null;
+        };
+    }
+
+    public int run() throws Exception {
+        LoadSpec spec = context.spec();
+        LoadMix mix = mix(spec.mix());
+        if (mix == null) {
+            context.out().println("mix=" + spec.mix().name().toLowerCase(Locale.ROOT) + ": NOT AVAILABLE. It needs "
+                    + (spec.mix() == LoadSpec.Mix.INTRODUCE ? "peer introduction (Forwarded IHello and Redirect, RFC 7016 §3.5.1.1.2)"
+                    : "introduction plus peer-to-peer media streams between two kit clients")
+                    + ", which this kit's load mode does not drive yet. No figures are reported.");
+            return 2;
+        }
+        context.out().println("load: " + spec.describe() + " against " + context.uri());
+        ServerProbe probe = jmx == null ? null : new ServerProbe(jmx);
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "load-jmx-sampler");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            if (probe != null) {
+                probe.start();
+                sampler.scheduleAtFixedRate(() -> {
+                    try {
+                        probe.sample();
+                    } catch (java.io.IOException e) {
+                        // the summary reports what was sampled; a missed sample loses nothing else
+                    }
+                }, 1, 1, TimeUnit.SECONDS);
+            }
+            long failures = mix.run(context);
+            if (probe != null) {
+                context.out().println(probe.summary());
+            }
+            context.out().println(failures == 0 ? "result: no failures" : "result: " + failures + " failed operation(s)");
+            return failures == 0 ? 0 : 1;
+        } finally {
+            sampler.shutdownNow();
+            if (probe != null) {
+                probe.close();
+            }
+        }
+    }
+}

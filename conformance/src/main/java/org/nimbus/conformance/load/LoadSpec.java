@@ -1,0 +1,58 @@
+package org.nimbus.conformance.load;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * What {@code --load sessions=N,rate=R,duration=T,mix=M} asks for. {@code duration} takes
+ * {@code 30s}, {@code 2m}, {@code 500ms} or plain seconds.
+ */
+public record LoadSpec(int sessions, double rate, Duration duration, Mix mix) {
+    public enum Mix { HANDSHAKE, IDLE, INTRODUCE, CALL, LOOKUP }
+
+    public static LoadSpec parse(String text) {
+        Integer sessions = null;
+        Double rate = null;
+        Duration duration = null;
+        Mix mix = null;
+        for (String part : text.split(",")) {
+            String[] kv = part.split("=", 2);
+            if (kv.length != 2) {
+                throw new IllegalArgumentException("expected key=value, got '" + part + "'");
+            }
+            String v = kv[1].trim();
+            switch (kv[0].trim()) {
+                case "sessions" -> sessions = Integer.parseInt(v);
+                case "rate" -> rate = Double.parseDouble(v);
+                case "duration" -> duration = duration(v);
+                case "mix" -> mix = Mix.valueOf(v.toUpperCase(Locale.ROOT));
+                default -> throw new IllegalArgumentException("unknown load key '" + kv[0] + "' (sessions, rate, duration, mix)");
+            }
+        }
+        if (sessions == null || rate == null || duration == null || mix == null) {
+            throw new IllegalArgumentException("--load needs sessions=N,rate=R,duration=T,mix=handshake|idle|introduce|call|lookup");
+        }
+        if (sessions < 1 || rate <= 0 || duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("sessions, rate and duration must be positive");
+        }
+        return new LoadSpec(sessions, rate, duration, mix);
+    }
+
+    static Duration duration(String v) {
+        if (v.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+        }
+        if (v.endsWith("s")) {
+            return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
+        }
+        if (v.endsWith("m")) {
+            return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 60_000));
+        }
+        return Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
+    }
+
+    public String describe() {
+        return "mix=" + mix.name().toLowerCase(Locale.ROOT) + " sessions=" + sessions + " rate=" + rate + "/s duration="
+                + duration.toMillis() / 1000.0 + "s";
+    }
+}

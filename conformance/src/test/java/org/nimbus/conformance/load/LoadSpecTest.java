@@ -1,0 +1,81 @@
+package org.nimbus.conformance.load;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Parsing of --load, the open-loop schedule, the latency line, and the mixes not built yet. */
+class LoadSpecTest {
+
+    @Test
+    void parsesEveryKeyAndUnit() {
+        LoadSpec s = LoadSpec.parse("sessions=3000,rate=250.5,duration=2m,mix=idle");
+        assertEquals(3000, s.sessions());
+        assertEquals(250.5, s.rate());
+        assertEquals(Duration.ofMinutes(2), s.duration());
+        assertEquals(LoadSpec.Mix.IDLE, s.mix());
+        assertEquals(Duration.ofMillis(1500), LoadSpec.parse("mix=handshake,sessions=1,rate=1,duration=1.5s").duration());
+        assertEquals(Duration.ofMillis(250), LoadSpec.parse("mix=lookup,sessions=1,rate=1,duration=250ms").duration());
+        assertEquals(Duration.ofSeconds(7), LoadSpec.parse("mix=call,sessions=1,rate=1,duration=7").duration());
+    }
+
+    @Test
+    void rejectsMissingUnknownAndNonPositive() {
+        assertThrows(IllegalArgumentException.class, () -> LoadSpec.parse("sessions=1,rate=1,duration=1s"));
+        assertThrows(IllegalArgumentException.class, () -> LoadSpec.parse("sessions=1,rate=1,duration=1s,mix=dance"));
+        assertThrows(IllegalArgumentException.class, () -> LoadSpec.parse("sessions=1,rate=1,duration=1s,mix=idle,x=2"));
+        assertThrows(IllegalArgumentException.class, () -> LoadSpec.parse("sessions=0,rate=1,duration=1s,mix=idle"));
+        assertThrows(IllegalArgumentException.class, () -> LoadSpec.parse("sessions=1,rate=0,duration=1s,mix=idle"));
+    }
+
+    @Test
+    void pacerSpacesEventsByTheRateAndStopsAtTheEnd() {
+        Pacer p = new Pacer(1_000, 4, 1_000_000_000L);
+        assertEquals(1_000, p.due(0));
+        assertEquals(1_000 + 250_000_000L, p.due(1));
+        assertEquals(1_000 + 750_000_000L, p.due(3));
+        assertEquals(-1, p.due(4));
+    }
+
+    @Test
+    void latencyLineGivesPercentilesInMilliseconds() {
+        Latency l = new Latency("x");
+        assertTrue(l.line().contains("none recorded"));
+        for (int i = 1; i <= 1000; i++) {
+            l.recordNanos(i * 1_000_000L); // 1..1000 ms
+        }
+        String line = l.line();
+        assertTrue(line.contains("n=1000"), line);
+        assertTrue(line.contains("p50 500."), line);
+        assertTrue(line.contains("p99 990."), line);
+        assertTrue(line.contains("max 1000."), line);
+    }
+
+    @Test
+    void introduceAndCallSayTheyAreNotAvailableInsteadOfReportingFigures() throws Exception {
+        for (String mix : new String[] {"introduce", "call"}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int code = new LoadRunner(LoadSpec.parse("sessions=1,rate=1,duration=1s,mix=" + mix), "rtmfp://127.0.0.1:1/x",
+                    null, null, null, Duration.ofSeconds(1), new PrintStream(out, true)).run();
+            assertEquals(2, code);
+            assertTrue(out.toString().contains("NOT AVAILABLE"), out.toString());
+            assertFalse(out.toString().contains("p50"), out.toString());
+        }
+    }
+
+    @Test
+    void handshakeLoadAgainstASilentServerCountsEveryFailure() throws Exception {
+        try (java.net.DatagramSocket mute = new java.net.DatagramSocket()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int code = new LoadRunner(LoadSpec.parse("sessions=3,rate=20,duration=1s,mix=handshake"),
+                    "rtmfp://127.0.0.1:" + mute.getLocalPort() + "/x", null, null, null, Duration.ofMillis(300),
+                    new PrintStream(out, true)).run();
+            assertEquals(1, code, out.toString());
+            assertTrue(out.toString().contains("3 started, 0 established, 3 failed"), out.toString());
+            assertTrue(out.toString().contains("result: 3 failed operation(s)"), out.toString());
+        }
+    }
+}
