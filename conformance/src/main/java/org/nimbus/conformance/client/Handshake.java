@@ -10,6 +10,7 @@ import java.util.List;
 import org.nimbus.conformance.crypto.ClientCertificate;
 import org.nimbus.conformance.crypto.DhGroup;
 import org.nimbus.conformance.crypto.DiffieHellman;
+import org.nimbus.conformance.crypto.Identity;
 import org.nimbus.conformance.crypto.KeyingComponent;
 import org.nimbus.conformance.crypto.Negotiated;
 import org.nimbus.conformance.crypto.ProfileOptions;
@@ -47,6 +48,8 @@ public final class Handshake {
 
     private final byte[] tag;
     private final byte[] epd;
+    /** The peer asked for by a fingerprint EPD, or null for a handshake with the server itself. */
+    private final byte[] peerId;
     private final List<InetSocketAddress> ihelloTargets = new ArrayList<>();
     private final List<Redirect> redirects = new ArrayList<>();
     private int cookieChanges;
@@ -63,13 +66,33 @@ public final class Handshake {
     private RIKeying rikeying;
 
     public Handshake(UdpTransport transport, RtmfpUri uri, ConnectOptions options) {
+        this(transport, uri, options, null);
+    }
+
+    private Handshake(UdpTransport transport, RtmfpUri uri, ConnectOptions options, byte[] peerId) {
         this.transport = transport;
         this.uri = uri;
         this.options = options;
         this.tag = options.fixedTag != null ? options.fixedTag.clone() : random(16);
-        byte[] ancillary = uri.epdText(options.epdForm).getBytes(StandardCharsets.UTF_8);
-        this.epd = Option.of(ProfileOptions.EPD_ANCILLARY_DATA, ancillary).encode();
+        this.peerId = peerId == null ? null : peerId.clone();
+        this.epd = peerId != null ? Option.of(ProfileOptions.EPD_FINGERPRINT, peerId).encode()
+                : Option.of(ProfileOptions.EPD_ANCILLARY_DATA, uri.epdText(options.epdForm).getBytes(StandardCharsets.UTF_8)).encode();
         this.ihelloTargets.add(uri.socketAddress());
+    }
+
+    /**
+     * A handshake with another peer, introduced by the server at {@code server} (RFC 7016
+     * §3.5.1.1.2, RFC 7425 §4.4.2): the IHello's EPD is the peer's ID as a fingerprint
+     * ({@code 21 0f <32 bytes>}); the server answers with a Redirect to the peer's addresses
+     * and forwards the IHello to the peer, which answers with an RHello whose certificate must
+     * hash to that ID. The IHello keeps going to the server too, so every retransmission is
+     * forwarded again while the NATs on the path open.
+     */
+    public static Handshake toPeer(UdpTransport transport, RtmfpUri server, byte[] peerId, ConnectOptions options) {
+        if (peerId.length != 32) {
+            throw new IllegalArgumentException("peer ID of " + peerId.length + " bytes");
+        }
+        return new Handshake(transport, server, options, peerId);
     }
 
     private byte[] random(int n) {
@@ -122,8 +145,14 @@ public final class Handshake {
         if (next.isEmpty()) {
             throw new RtmfpException("Redirect with no usable address (peer gone)");
         }
-        ihelloTargets.clear();
-        ihelloTargets.addAll(next);
+        if (peerId == null) {
+            ihelloTargets.clear();
+        }
+        for (InetSocketAddress a : next) {
+            if (!ihelloTargets.contains(a)) {
+                ihelloTargets.add(a);
+            }
+        }
     }
 
     /** Builds the certificate and SKIC for the configured group (RFC 7425 §4). */
@@ -189,7 +218,7 @@ public final class Handshake {
     public RIKeying awaitAnotherRIKeying(Duration timeout) throws IOException, RtmfpException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            UdpTransport.Datagram d = transport.receive(deadline);
+            UdpTransport.Datagram d = transport.receive(deadline, x -> !transport.claimedElsewhere(x, initiatorSessionId));
             if (d == null) {
                 throw new RtmfpException("no RIKeying within " + timeout.toMillis() + " ms");
             }
@@ -220,7 +249,8 @@ public final class Handshake {
                 interval += options.retransmitBackoff.toNanos();
                 nextResend = now + interval;
             }
-            UdpTransport.Datagram d = transport.receive(Math.min(deadline, nextResend));
+            UdpTransport.Datagram d = transport.receive(Math.min(deadline, nextResend),
+                    x -> !transport.claimedElsewhere(x, sessionId));
             if (d == null) {
                 continue;
             }
@@ -228,7 +258,8 @@ public final class Handshake {
             if (c != null) {
                 if (c.type() == ChunkType.RHELLO) {
                     RHello h = RHello.decode(c.payload());
-                    if (!Arrays.equals(h.tagEcho(), tag)) {
+                    if (!Arrays.equals(h.tagEcho(), tag)
+                            || peerId != null && !Arrays.equals(Identity.peerId(h.certificate()), peerId)) {
                         dropped++;
                         continue;
                     }
@@ -316,6 +347,11 @@ public final class Handshake {
 
     public InetSocketAddress responder() {
         return responder;
+    }
+
+    /** Where IHellos go now: the server and, after Redirects, the addresses they listed. */
+    public List<InetSocketAddress> ihelloTargets() {
+        return List.copyOf(ihelloTargets);
     }
 
     public List<Redirect> redirects() {

@@ -70,6 +70,8 @@ public final class Session implements AutoCloseable {
     private final CryptoDirection send;
     private final CryptoDirection recv;
     private final Info info;
+    /** INITIATOR for sessions this client started; RESPONDER for peer sessions it accepted. */
+    private final PacketMode mode;
     private final long startNanos = System.nanoTime();
 
     private long txSsn;
@@ -88,6 +90,18 @@ public final class Session implements AutoCloseable {
 
     Session(UdpTransport transport, InetSocketAddress peer, int responderSessionId, int initiatorSessionId,
             CryptoDirection send, CryptoDirection recv, Info info) {
+        this(transport, peer, responderSessionId, initiatorSessionId, send, recv, info, PacketMode.INITIATOR);
+    }
+
+    /**
+     * In RESPONDER mode (a peer-to-peer session this client accepted, RFC 7016 §3.5.1.2) the
+     * roles of the two IDs swap: packets go to the peer's {@code responderSessionId} argument
+     * (its initiator session ID) and arrive on {@code initiatorSessionId} (the one we chose).
+     */
+    Session(UdpTransport transport, InetSocketAddress peer, int responderSessionId, int initiatorSessionId,
+            CryptoDirection send, CryptoDirection recv, Info info, PacketMode mode) {
+        this.mode = mode;
+        transport.claim(initiatorSessionId);
         this.transport = transport;
         this.peer = peer;
         this.responderSessionId = responderSessionId;
@@ -151,7 +165,7 @@ public final class Session implements AutoCloseable {
 
     /** Encodes an initiator-mode packet with the session keys. */
     public byte[] encode(List<Chunk> chunks) {
-        Packet p = Packet.of(PacketMode.INITIATOR, timestamp(), timestampEcho(), chunks);
+        Packet p = Packet.of(mode, timestamp(), timestampEcho(), chunks);
         return DatagramCodec.encode(responderSessionId, p.encode(), send, txSsn++);
     }
 
@@ -344,7 +358,8 @@ public final class Session implements AutoCloseable {
     /** Receives and handles at most one datagram, and retransmits what is due. */
     private void pumpOnce(long deadlineNanos) throws IOException {
         retransmitDue();
-        UdpTransport.Datagram d = transport.receive(deadlineNanos);
+        // Datagrams for other receivers on a shared socket (startup, peer sessions) stay for them.
+        UdpTransport.Datagram d = transport.receive(deadlineNanos, x -> !transport.claimedElsewhere(x, initiatorSessionId));
         if (d == null) {
             return;
         }

@@ -20,6 +20,14 @@ public record SessionKeys(byte[] encryptFull, byte[] decryptFull, byte[] hmacSen
                 hmac(sharedSecret, skic), hmac(sharedSecret, skrc));
     }
 
+    /**
+     * The same keys seen from the responder (a peer-to-peer session this client accepted): what
+     * the initiator encrypts with, the responder decrypts with, and so on.
+     */
+    public SessionKeys mirrored() {
+        return new SessionKeys(decryptFull, encryptFull, hmacRecvKey, hmacSendKey, farNonce, nearNonce);
+    }
+
     public byte[] encryptKey() {
         return Arrays.copyOf(encryptFull, 16);
     }
