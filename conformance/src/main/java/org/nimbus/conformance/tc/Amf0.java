@@ -136,6 +136,9 @@ public final class Amf0 {
             } else {
                 w.u8(STRING).u16(b.length).bytes(b);
             }
+        } else if (v instanceof AvmPlus p) {
+            w.u8(AVMPLUS);
+            Amf3.write(w, p.value());
         } else if (v instanceof AmfEcmaArray a) {
             w.u8(ECMA_ARRAY).u32(a.size());
             writeProperties(w, a);

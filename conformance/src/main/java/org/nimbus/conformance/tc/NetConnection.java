@@ -27,6 +27,7 @@ public final class NetConnection {
     private final SendFlow flow;
     private UserControl.Keepalive keepalive;
     private ReceivedMessage lastReply;
+    private double lastTransactionId = 1;
 
     public NetConnection(Session session) {
         this.session = session;
@@ -42,7 +43,47 @@ public final class NetConnection {
     }
 
     public void send(Command c) throws IOException {
-        session.send(flow, c.toMessage(TcMessage.COMMAND_AMF0).encode());
+        send(c, TcMessage.COMMAND_AMF0);
+    }
+
+    /** Sends a command as an AMF0 (0x14) or AMF3 (0x11) command message. */
+    public void send(Command c, int type) throws IOException {
+        session.send(flow, c.toMessage(type).encode());
+    }
+
+    /** The next transaction ID for a call that wants an answer (connect used 0 or 1). */
+    public double nextTransactionId() {
+        return ++lastTransactionId;
+    }
+
+    /**
+     * {@code NetConnection.call(name, responder, args...)}: sends the command with a null command
+     * object and waits for the {@code _result} or {@code _error} that answers it.
+     */
+    public Command call(String name, int type, Duration timeout, Object... args) throws IOException, RtmfpException {
+        java.util.List<Object> values = new java.util.ArrayList<>();
+        values.add(null);
+        values.addAll(java.util.Arrays.asList(args));
+        Command c = new Command(name, nextTransactionId(), values);
+        send(c, type);
+        return awaitReply(c.transactionId(), timeout);
+    }
+
+    /** Waits for a server-to-client command (an {@code invoke}, or a relayed {@code onRelay}) with this name. */
+    public Command awaitCommand(String name, Duration timeout) throws IOException, RtmfpException {
+        ReceivedMessage m = session.receive(x -> {
+            if (!isForMe(x) || TcMetadata.streamId(x.metadata()) > 0) {
+                return false;
+            }
+            try {
+                TcMessage tm = TcMessage.decode(x.data());
+                return (tm.type() == TcMessage.COMMAND_AMF0 || tm.type() == TcMessage.COMMAND_AMF3)
+                        && name.equals(Command.fromMessage(tm).name());
+            } catch (WireFormatException e) {
+                return false;
+            }
+        }, timeout);
+        return Command.parse(m.data());
     }
 
     /** Whether a received message is on a TC flow tied to this NetConnection's flow. */

@@ -1,0 +1,134 @@
+package org.nimbus.tc;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.nimbus.rtmfp.flow.SendFlow;
+import org.nimbus.rtmfp.session.Session;
+
+/**
+ * The TC side of one RTMFP session: its NetConnection and the flows of its streams (RFC 7425
+ * §5.1). Each stream has at most one flow per direction; what the server sends on stream N goes
+ * on a flow with metadata {@code TC 04 N} returning association to the client's flow of that
+ * stream, or to the NetConnection flow when the client has none yet (§5.1.1, §5.2).
+ * Loop thread only, like the session it belongs to.
+ */
+public final class TcSession {
+    /** NEW until connect; CONNECTING while the application decides; then CONNECTED or REJECTED. */
+    public enum State { NEW, CONNECTING, CONNECTED, REJECTED, CLOSED }
+
+    private final Session session;
+    private final Map<Long, Long> clientFlows = new HashMap<>();
+    private final Map<Long, SendFlow> sendFlows = new HashMap<>();
+    private State state = State.NEW;
+    private volatile Object application;
+
+    TcSession(Session session) {
+        this.session = session;
+    }
+
+    public Session session() {
+        return session;
+    }
+
+    public String peerIdHex() {
+        return session.peerIdHex();
+    }
+
+    public State state() {
+        return state;
+    }
+
+    void state(State s) {
+        state = s;
+    }
+
+    /** The application's object for this NetConnection (the Red5 connection); any thread may read it. */
+    public Object application() {
+        return application;
+    }
+
+    public void attach(Object application) {
+        this.application = application;
+    }
+
+    /** The client's NetConnection flow, or -1. */
+    long netConnectionFlow() {
+        return clientFlows.getOrDefault(0L, -1L);
+    }
+
+    /** Remembers the client's flow of a stream (the first one stays the reply target). */
+    void clientFlow(long streamId, long flowId) {
+        clientFlows.putIfAbsent(streamId, flowId);
+    }
+
+    void clientFlowEnded(long flowId) {
+        clientFlows.values().removeIf(id -> id == flowId && id != netConnectionFlow());
+    }
+
+    /** Queues a message on stream {@code streamId}; dropped when the session is no longer open. */
+    public void write(long streamId, TcMessage message, long now) {
+        SendFlow flow = flow(streamId);
+        if (flow != null) {
+            flow.write(message.encode(), now);
+        }
+    }
+
+    private SendFlow flow(long streamId) {
+        if (!session.isOpen()) {
+            return null;
+        }
+        SendFlow flow = sendFlows.get(streamId);
+        if (flow == null || flow.state() != SendFlow.State.OPEN) {
+            Long target = clientFlows.get(streamId);
+            if (target == null) {
+                target = clientFlows.get(0L);
+            }
+            flow = session.openFlow(TcMetadata.forStream(streamId),
+                    target == null ? OptionalLong.empty() : OptionalLong.of(target));
+            sendFlows.put(streamId, flow);
+        }
+        return flow;
+    }
+
+    /** The stream is deleted: its flow ends (§3.6.2.10); a later message opens a new one. */
+    public void closeStream(long streamId) {
+        SendFlow flow = sendFlows.remove(streamId);
+        if (flow != null) {
+            flow.close();
+        }
+        if (streamId != 0) {
+            clientFlows.remove(streamId);
+        }
+    }
+
+    /** The NetConnection accepted: the {@code _result} and the keepalive go out in one packet. */
+    public void accept(double transactionId, Map<String, Object> info, long serverKeepaliveMillis,
+                       long peerKeepaliveMillis, long now) {
+        if (state != State.CONNECTING) {
+            return;
+        }
+        state = State.CONNECTED;
+        write(0, Replies.result(transactionId, info), now);
+        write(0, UserControl.keepalive(serverKeepaliveMillis, peerKeepaliveMillis), now);
+    }
+
+    /** The NetConnection refused: the {@code _error}; the client closes the session on reading it. */
+    public void reject(double transactionId, Map<String, Object> info, long now) {
+        if (state != State.CONNECTING) {
+            return;
+        }
+        state = State.REJECTED;
+        write(0, Replies.error(transactionId, info), now);
+    }
+
+    /** Ends the RTMFP session (the application closed the connection). */
+    public void close(long now) {
+        session.close(now);
+    }
+
+    @Override
+    public String toString() {
+        return "TcSession[" + peerIdHex().substring(0, 16) + "… " + state + "]";
+    }
+}
