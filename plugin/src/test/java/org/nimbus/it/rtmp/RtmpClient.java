@@ -92,6 +92,7 @@ public final class RtmpClient implements AutoCloseable {
     private long acknowledged;
     private volatile long ackWindow;
     private volatile Object connectInfo;
+    private volatile boolean silent;
 
     private RtmpClient(Socket socket, ObjectEncoding encoding) throws IOException {
         this.socket = socket;
@@ -285,6 +286,15 @@ public final class RtmpClient implements AutoCloseable {
         send(packet(CONTROL_CHUNK_STREAM, new ChunkSize(size)));
     }
 
+    /**
+     * From now on nothing more is sent, not even pongs or acknowledgements, while the socket
+     * stays open and incoming data is still read: to the server this is a host that vanished
+     * without closing its connection.
+     */
+    public void stopResponding() {
+        silent = true;
+    }
+
     /** Completes when the connection has ended, whoever ended it. */
     public CompletableFuture<Void> closed() {
         return closed;
@@ -311,6 +321,9 @@ public final class RtmpClient implements AutoCloseable {
 
     private void send(Packet packet) throws IOException {
         synchronized (writeLock) { // encode and write in one order: headers are relative to the last one
+            if (silent) {
+                return;
+            }
             out.write(stream.encode(packet));
             out.flush();
         }

@@ -43,7 +43,11 @@ class RtmpClientCodecTest {
     };
 
     private static RtmpChunkStream stream() {
-        return new RtmpChunkStream(new ClientRtmpConnection(IConnection.Encoding.AMF0, NOWHERE));
+        return stream(IConnection.Encoding.AMF0);
+    }
+
+    private static RtmpChunkStream stream(IConnection.Encoding encoding) {
+        return new RtmpChunkStream(new ClientRtmpConnection(encoding, NOWHERE));
     }
 
     private static Packet invoke(int transaction, String method, Object... args) {
@@ -126,5 +130,36 @@ class RtmpClientCodecTest {
                 first.getCall().getArguments()[0]));
         assertEquals(List.of("second", 3, big), List.of(second.getCall().getServiceMethodName(), second.getTransactionId(),
                 second.getCall().getArguments()[0]));
+    }
+
+    @Test
+    void anAmf3ResultAsRed5WritesItDecodesWithTheAvmPlusSwitchPerValue() {
+        // what Red5 sends an AMF3 connection: an AMF0 command (type 0x14) whose values are AVM+-marked AMF3
+        PendingCall call = new PendingCall(null, "registry", null);
+        Map<String, Object> reply = new java.util.LinkedHashMap<>();
+        reply.put("op", "found");
+        reply.put("online", true);
+        reply.put("peerIds", List.of("a".repeat(64), "b".repeat(64)));
+        reply.put("id", 1.5);
+        call.setResult(reply);
+        call.setStatus(org.red5.server.service.Call.STATUS_SUCCESS_RESULT);
+        Invoke result = new Invoke(call);
+        result.setTransactionId(9);
+        byte[] wire = stream(IConnection.Encoding.AMF3).encode(packet(3, result));
+        assertEquals(Constants.TYPE_INVOKE, wire[7]);
+        assertTrue(new String(wire, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf(0x11) > 0, "no AVM+ marker");
+
+        List<Packet> got = stream(IConnection.Encoding.AMF3).decode(wire, 0, wire.length);
+        Invoke in = (Invoke) got.get(0).getMessage();
+        assertEquals("_result", in.getCall().getServiceMethodName());
+        assertEquals(9, in.getTransactionId());
+        Object[] args = in.getCall().getArguments();
+        assertEquals(1, args.length);
+        Map<?, ?> m = (Map<?, ?>) args[0];
+        assertEquals("found", m.get("op"));
+        assertEquals(true, m.get("online"));
+        assertEquals(1.5, ((Number) m.get("id")).doubleValue());
+        Object ids = m.get("peerIds");
+        assertEquals(List.of("a".repeat(64), "b".repeat(64)), ids instanceof Object[] a ? List.of(a) : ids);
     }
 }
