@@ -50,7 +50,17 @@ public final class NetConnectionRegistry {
     public void disconnected(IConnection conn) {
         RegistrySession s = sessions.remove(conn);
         if (s != null) {
-            protocol.service().close(s);
+            // Red5 closes an inactive connection from its keep-alive task after cancelling that task
+            // with an interrupt; on an interrupted thread its writes give up, and the presence
+            // events of this close to other NetConnections would be lost.
+            boolean interrupted = Thread.interrupted();
+            try {
+                protocol.service().close(s);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 
