@@ -303,6 +303,9 @@ public final class RtmpClient implements AutoCloseable {
     @Override
     public void close() {
         end(null);
+        if (Thread.currentThread() == reader) {
+            return; // closed from a handler on the reader thread, which ends by itself
+        }
         try {
             reader.join(TIMEOUT.toMillis());
         } catch (InterruptedException e) {
