@@ -37,6 +37,7 @@ public final class Red5Install implements AutoCloseable {
     public final int registryWsPort;
     private Process process;
     private final List<String> lines = new ArrayList<>();
+    private String extraJavaOpts = "";
 
     private Red5Install(Path home, int rtmpPort, int httpPort, int rtmfpPort, int shutdownPort, int registryTcpPort,
                         int registryWsPort) {
@@ -121,11 +122,24 @@ public final class Red5Install implements AutoCloseable {
         }
     }
 
+    /** JVM options added to the defaults for {@link #start()}, e.g. the JMX agent's flags. */
+    public Red5Install javaOpts(String opts) {
+        extraJavaOpts = " " + opts;
+        return this;
+    }
+
+    /** The standard JMX agent on {@code port}, loopback only, without authentication (tests). */
+    public static String jmxOpts(int port) {
+        return "-Dcom.sun.management.jmxremote.port=" + port + " -Dcom.sun.management.jmxremote.rmi.port=" + port
+                + " -Dcom.sun.management.jmxremote.authenticate=false -Dcom.sun.management.jmxremote.ssl=false"
+                + " -Dcom.sun.management.jmxremote.host=127.0.0.1 -Djava.rmi.server.hostname=127.0.0.1";
+    }
+
     public Red5Install start() throws IOException {
         ProcessBuilder pb = new ProcessBuilder("sh", home.resolve("red5.sh").toString());
         pb.directory(home.toFile());
         pb.redirectErrorStream(true);
-        pb.environment().put("JAVA_OPTS", "-Xms64m -Xmx384m -XX:TieredStopAtLevel=1");
+        pb.environment().put("JAVA_OPTS", "-Xms64m -Xmx384m -XX:TieredStopAtLevel=1" + extraJavaOpts);
         process = pb.start();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
