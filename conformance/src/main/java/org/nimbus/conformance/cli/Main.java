@@ -29,7 +29,7 @@ public final class Main implements Callable<Integer> {
 
     static {
         for (Suite s : List.of(new HandshakeSuite(), new TcSuite(), new FlowsSuite(), new RobustnessSuite(),
-                new RegistrySuite())) {
+                new RegistrySuite(), new IntroductionSuite(), new GroupSuite())) {
             SUITES.put(s.name(), s);
         }
     }
