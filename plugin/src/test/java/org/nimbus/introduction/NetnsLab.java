@@ -26,9 +26,16 @@ final class NetnsLab implements AutoCloseable {
     private int links;
 
     NetnsLab() throws IOException, InterruptedException {
-        inet = namespace("inet");
-        run("ip", "netns", "exec", inet, "ip", "link", "add", "br0", "type", "bridge");
-        run("ip", "netns", "exec", inet, "ip", "link", "set", "br0", "up");
+        // Namespaces outlive a killed test JVM: remove them on any exit, and at once if setup fails.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "netns-cleanup"));
+        try {
+            inet = namespace("inet");
+            run("ip", "netns", "exec", inet, "ip", "link", "add", "br0", "type", "bridge");
+            run("ip", "netns", "exec", inet, "ip", "link", "set", "br0", "up");
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     /** Runs a command; a failure is an exception carrying its output. */
@@ -41,7 +48,7 @@ final class NetnsLab implements AutoCloseable {
         return out;
     }
 
-    private String namespace(String name) throws IOException, InterruptedException {
+    private synchronized String namespace(String name) throws IOException, InterruptedException {
         String ns = prefix + "-" + name;
         run("ip", "netns", "add", ns);
         namespaces.add(ns);
@@ -121,7 +128,7 @@ final class NetnsLab implements AutoCloseable {
 
     /** Removes every namespace (and with them their interfaces, routes and rules). */
     @Override
-    public void close() {
+    public synchronized void close() {
         for (int i = namespaces.size() - 1; i >= 0; i--) {
             try {
                 run("ip", "netns", "del", namespaces.get(i));
