@@ -4,9 +4,10 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
+import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.nimbus.red5.NimbusPlugin;
 
 /**
  * The layering of architecture.md: the protocol core (rtmfp.*, introduction, group, registry)
@@ -21,12 +22,11 @@ class ArchitectureTest {
     private static JavaClasses main;
 
     @BeforeAll
-    static void importMain() {
-        // Only the plugin's own main classes: not the kit's jar, not test classes (in whatever
-        // build folder, hence the plain path check rather than ArchUnit's target/ pattern).
-        main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-                .withImportOption(location -> !location.contains("/test-classes/"))
-                .importPackages("org.nimbus");
+    static void importMain() throws Exception {
+        // Exactly the plugin's own main classes (its classes folder or jar): not the kit's, which
+        // a reactor build puts on the test class path as a folder, and not test classes.
+        Path pluginClasses = Path.of(NimbusPlugin.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        main = new ClassFileImporter().importPath(pluginClasses);
     }
 
     @Test
