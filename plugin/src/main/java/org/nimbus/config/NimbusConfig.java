@@ -41,7 +41,7 @@ public final class NimbusConfig {
     public static final List<Setting<?>> SETTINGS = Stream.concat(List.of(RTMFP_BIND, RTMFP_MAX_SESSIONS, RTMFP_KEEPALIVE_SECONDS,
             RTMFP_IDLE_TIMEOUT_SECONDS, RTMFP_FLOW_BUFFER_BYTES, RTMFP_MAX_FLOWS, IntroductionSettings.FIHELLO_PER_TARGET,
             IntroductionSettings.PER_SOURCE, IntroductionSettings.MAX_REDIRECT_ADDRESSES).stream(),
-            RegistrySettings.ALL.stream()).toList();
+            Stream.concat(RegistrySettings.ALL.stream(), TcSettings.ALL.stream())).toList();
 
     private final Map<String, Object> values;
 

@@ -65,7 +65,7 @@ public class NimbusPlugin extends Red5Plugin {
         IntroductionService.install(server.endpoint(), peers, IntroductionSettings.limits(config));
         flows.add(peers).add(new GroupService(server.endpoint(), server.loop()::now));
         // NetConnections and NetStreams over RTMFP, as Red5 connections (RFC 7425 §5).
-        TcBridge tc = TcBridge.install(flows, config, peers, getServer(), context);
+        TcBridge tc = TcBridge.install(flows, config, peers, getServer());
         tcBridge = tc;
         try {
             rtmfp = server.start(wanted);

@@ -8,8 +8,9 @@ import org.nimbus.conformance.wire.ByteWriter;
 import org.nimbus.conformance.wire.WireFormatException;
 
 /**
- * The basic AMF3 types (Adobe AMF3 specification): undefined, null, false, true, integer (U29),
- * double and string with its reference table. Enough for AMF3-encoded command arguments.
+ * AMF3 (Adobe AMF3 specification): undefined, null, booleans, integer (U29), double, string,
+ * XML, date, byte array, array and object with their reference tables (externalizable objects
+ * excepted). Writes the basic types, anonymous dynamic objects and dense arrays.
  */
 public final class Amf3 {
     public static final int UNDEFINED = 0x00;
@@ -19,6 +20,12 @@ public final class Amf3 {
     public static final int INTEGER = 0x04;
     public static final int DOUBLE = 0x05;
     public static final int STRING = 0x06;
+    public static final int XML_DOC = 0x07;
+    public static final int DATE = 0x08;
+    public static final int ARRAY = 0x09;
+    public static final int OBJECT = 0x0a;
+    public static final int XML = 0x0b;
+    public static final int BYTE_ARRAY = 0x0c;
 
     private Amf3() {
     }
@@ -27,6 +34,11 @@ public final class Amf3 {
     public static final class Reader {
         private final ByteReader r;
         private final List<String> strings = new ArrayList<>();
+        private final List<Object> objects = new ArrayList<>();
+        private final List<Traits> traits = new ArrayList<>();
+
+        private record Traits(String className, boolean dynamic, List<String> sealed) {
+        }
 
         public Reader(ByteReader r) {
             this.r = r;
@@ -45,8 +57,100 @@ public final class Amf3 {
                 }
                 case DOUBLE -> r.f64();
                 case STRING -> string();
+                case XML_DOC, XML -> {
+                    int h = u29();
+                    yield (h & 1) == 0 ? reference(h) : remember(new String(r.bytes(h >> 1), StandardCharsets.UTF_8));
+                }
+                case DATE -> {
+                    int h = u29();
+                    yield (h & 1) == 0 ? reference(h) : remember(new AmfDate(r.f64(), (short) 0));
+                }
+                case BYTE_ARRAY -> {
+                    int h = u29();
+                    yield (h & 1) == 0 ? reference(h) : remember(r.bytes(h >> 1));
+                }
+                case ARRAY -> array();
+                case OBJECT -> object();
                 default -> throw new WireFormatException("unsupported AMF3 marker 0x" + Integer.toHexString(marker));
             };
+        }
+
+        private Object reference(int h) {
+            int i = h >> 1;
+            if (i >= objects.size()) {
+                throw new WireFormatException("AMF3 object reference " + i + " out of range");
+            }
+            return objects.get(i);
+        }
+
+        private Object remember(Object o) {
+            objects.add(o);
+            return o;
+        }
+
+        /** AMF3 §3.11: dense part, optionally preceded by associative pairs (then an ECMA-style object). */
+        private Object array() {
+            int h = u29();
+            if ((h & 1) == 0) {
+                return reference(h);
+            }
+            int dense = h >> 1;
+            AmfEcmaArray assoc = new AmfEcmaArray();
+            List<Object> list = new ArrayList<>();
+            int index = objects.size();
+            objects.add(list);
+            for (String key = string(); !key.isEmpty(); key = string()) {
+                assoc.put(key, read());
+            }
+            for (int i = 0; i < dense; i++) {
+                list.add(read());
+            }
+            if (assoc.isEmpty()) {
+                return list;
+            }
+            for (int i = 0; i < list.size(); i++) {
+                assoc.put(Integer.toString(i), list.get(i));
+            }
+            objects.set(index, assoc);
+            return assoc;
+        }
+
+        /** AMF3 §3.12: traits (inline or by reference), sealed members, then dynamic members. */
+        private Object object() {
+            int h = u29();
+            if ((h & 1) == 0) {
+                return reference(h);
+            }
+            Traits t;
+            if ((h & 2) == 0) {
+                int i = h >> 2;
+                if (i >= traits.size()) {
+                    throw new WireFormatException("AMF3 traits reference " + i + " out of range");
+                }
+                t = traits.get(i);
+            } else {
+                if ((h & 4) != 0) {
+                    throw new WireFormatException("AMF3 externalizable objects are not supported");
+                }
+                String className = string();
+                List<String> sealed = new ArrayList<>();
+                for (int i = 0; i < h >> 4; i++) {
+                    sealed.add(string());
+                }
+                t = new Traits(className, (h & 8) != 0, sealed);
+                traits.add(t);
+            }
+            AmfObject o = t.className().isEmpty() ? new AmfObject() : new AmfObject(t.className());
+            objects.add(o);
+            for (String name : t.sealed()) {
+                o.put(name, read());
+            }
+            if (t.dynamic()) {
+                for (String key = string(); !key.isEmpty(); key = string()) {
+                    o.put(key, read());
+                }
+            }
+            return o;
         }
 
         public String string() {
@@ -102,8 +206,27 @@ public final class Amf3 {
             w.u8(STRING);
             u29(w, (b.length << 1) | 1);
             w.bytes(b);
+        } else if (v instanceof java.util.Map<?, ?> m) {
+            // a dynamic anonymous object, no sealed members (AMF3 §3.12): 0x0b = inline, traits inline, dynamic
+            w.u8(OBJECT);
+            u29(w, 0x0b);
+            w.u8(0x01); // class name: the empty string
+            for (java.util.Map.Entry<?, ?> e : m.entrySet()) {
+                byte[] k = e.getKey().toString().getBytes(StandardCharsets.UTF_8);
+                u29(w, (k.length << 1) | 1);
+                w.bytes(k);
+                write(w, e.getValue());
+            }
+            w.u8(0x01);
+        } else if (v instanceof List<?> l) {
+            w.u8(ARRAY);
+            u29(w, (l.size() << 1) | 1);
+            w.u8(0x01); // no associative part
+            for (Object e : l) {
+                write(w, e);
+            }
         } else {
-            throw new IllegalArgumentException("no basic AMF3 form for " + v.getClass());
+            throw new IllegalArgumentException("no AMF3 form for " + v.getClass());
         }
     }
 

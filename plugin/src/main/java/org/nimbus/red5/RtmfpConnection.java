@@ -1,0 +1,231 @@
+package org.nimbus.red5;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.mina.core.buffer.IoBuffer;
+import org.nimbus.tc.TcFlowService;
+import org.nimbus.tc.TcMessage;
+import org.nimbus.tc.TcSession;
+import org.red5.server.api.IConnection;
+import org.red5.server.api.Red5;
+import org.red5.server.net.rtmp.IRTMPHandler;
+import org.red5.server.net.rtmp.RTMPConnection;
+import org.red5.server.net.rtmp.codec.RTMP;
+import org.red5.server.net.rtmp.codec.RTMPProtocolDecoder;
+import org.red5.server.net.rtmp.codec.RTMPProtocolEncoder;
+import org.red5.server.net.rtmp.event.IRTMPEvent;
+import org.red5.server.net.rtmp.message.Header;
+import org.red5.server.net.rtmp.message.Packet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An RTMFP NetConnection as Red5 sees it: an {@link RTMPConnection} whose messages travel on
+ * RTMFP flows instead of RTMP chunk streams (RFC 7425 §5.1: TC messages are RTMP messages).
+ * Extending RTMPConnection gives RTMFP clients everything RTMP clients have (scopes, services,
+ * server-to-client invoke, stream IDs, publish and play through Red5's StreamService) with only
+ * the framing replaced: {@link #write} encodes Red5's message bodies with Red5's encoder and
+ * posts them to the RTMFP loop; {@link #receive} decodes TC messages with Red5's decoder on the
+ * connection's own executor and hands them to Red5's RTMP handler.
+ */
+public final class RtmfpConnection extends RTMPConnection {
+    private static final Logger log = LoggerFactory.getLogger(RtmfpConnection.class);
+    private static final RTMPProtocolEncoder ENCODER = new RTMPProtocolEncoder();
+    private static final RTMPProtocolDecoder DECODER = new RTMPProtocolDecoder();
+    /** RTMP's command channel of the NetConnection, where Red5 writes stream-0 replies. */
+    private static final int NETCONNECTION_CHANNEL = 3;
+
+    private final TcFlowService tc;
+    private final TcSession session;
+    private final SerialExecutor inbound;
+    private final AtomicLong readBytes = new AtomicLong();
+    private final AtomicLong writtenBytes = new AtomicLong();
+    private volatile boolean sessionGone;
+
+    RtmfpConnection(TcFlowService tc, TcSession session, InetSocketAddress remote, Executor pool, IRTMPHandler handler) {
+        super(IConnection.Type.PERSISTENT.name().toLowerCase());
+        this.tc = tc;
+        this.session = session;
+        this.inbound = new SerialExecutor(pool);
+        this.remoteAddress = remote.getAddress().getHostAddress();
+        this.remoteAddresses = List.of(remoteAddress);
+        this.remotePort = remote.getPort();
+        setHandler(handler);
+        // The RTMFP handshake is the transport's; for Red5 the connection is ready for connect.
+        setStateCode(RTMP.STATE_CONNECTED);
+    }
+
+    /** The TC session (the RTMFP side) of this connection. */
+    public TcSession tcSession() {
+        return session;
+    }
+
+    /** The client's peer ID in hex: its NetConnection.nearID. */
+    public String peerId() {
+        return session.peerIdHex();
+    }
+
+    @Override
+    public String getProtocol() {
+        return "rtmfp";
+    }
+
+    /** Runs Red5-side work for this connection, in order, off the RTMFP loop. */
+    void inbound(Runnable task) {
+        inbound.execute(() -> {
+            Red5.setConnectionLocal(this);
+            try {
+                task.run();
+            } finally {
+                Red5.setConnectionLocal(null);
+            }
+        });
+    }
+
+    /** From the loop: a TC message of this NetConnection for Red5. */
+    void receive(long streamId, TcMessage m) {
+        readBytes.addAndGet(m.body().length + TcMessage.HEADER_SIZE);
+        inbound(() -> dispatch(streamId, m));
+    }
+
+    private void dispatch(long streamId, TcMessage m) {
+        Packet packet = toPacket(streamId, m);
+        if (packet == null) {
+            if (m.isCommand()) {
+                log.debug("RTMFP {}: undecodable command on stream {}", sessionId, streamId);
+                post(s -> s.write(streamId, org.nimbus.tc.Replies.callFailed(0, org.nimbus.tc.Replies.CALL_BAD_VALUE,
+                        "the command does not decode"), tc.now()));
+            }
+            return;
+        }
+        if (streamId != 0 && !isValidStreamId(streamId)) {
+            // A flow of a stream the NetConnection never created (§5.2): tell this client only.
+            if (m.isCommand()) {
+                org.red5.server.net.rtmp.status.Status status = new org.red5.server.net.rtmp.status.Status(
+                        "NetStream.Failed", "error", "stream " + streamId + " was not created with createStream");
+                status(status, getChannelIdForStreamId(streamId));
+            }
+            return;
+        }
+        try {
+            getHandler().messageReceived(this, packet);
+        } catch (Exception e) {
+            log.warn("RTMFP {}: message on stream {} failed: {}", sessionId, streamId, e.toString());
+        }
+    }
+
+    /** TC message → Red5 packet, through Red5's own decoder; null when the body does not decode. */
+    Packet toPacket(long streamId, TcMessage m) {
+        Header h = new Header();
+        h.setDataType((byte) m.type());
+        h.setStreamId((int) streamId);
+        h.setTimer((int) m.timestamp());
+        h.setSize(m.body().length);
+        h.setChannelId(streamId == 0 ? NETCONNECTION_CHANNEL : getChannelIdForStreamId(streamId));
+        IRTMPEvent event;
+        try {
+            event = DECODER.decodeMessage(this, h, IoBuffer.wrap(m.body()));
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (event == null) {
+            return null;
+        }
+        event.setHeader(h);
+        event.setTimestamp((int) m.timestamp());
+        return new Packet(h, event);
+    }
+
+    /** Red5 → client: the message body through Red5's encoder, onto the stream's flow. */
+    @Override
+    public void write(Packet packet) {
+        Header h = packet.getHeader();
+        IRTMPEvent event = packet.getMessage();
+        byte type = h.getDataType();
+        if (TcMessage.isChunkStreamControl(type) || sessionGone) {
+            return;
+        }
+        IConnection previous = Red5.getConnectionLocal();
+        Red5.setConnectionLocal(this); // Red5's command encoder reads the AMF encoding from it
+        IoBuffer body;
+        try {
+            body = ENCODER.encodeMessage(h, event);
+        } catch (RuntimeException e) {
+            log.warn("RTMFP {}: cannot encode {}: {}", sessionId, event, e.toString());
+            return;
+        } finally {
+            Red5.setConnectionLocal(previous);
+        }
+        if (body == null) {
+            return;
+        }
+        // as Red5's own packet encoder: a buffer just written is flipped, a wrapped one rewound
+        if (body.position() != 0) {
+            body.flip();
+        } else {
+            body.rewind();
+        }
+        byte[] bytes = new byte[body.remaining()];
+        body.get(bytes);
+        long streamId = h.getStreamId().longValue();
+        TcMessage m = new TcMessage(type, h.getTimer() & 0xffffffffL, bytes);
+        writtenBytes.addAndGet(bytes.length + TcMessage.HEADER_SIZE);
+        writtenMessages.incrementAndGet();
+        post(s -> s.write(streamId, m, tc.now()));
+    }
+
+    void post(java.util.function.Consumer<TcSession> action) {
+        tc.post(session, action);
+    }
+
+    @Override
+    public void writeRaw(IoBuffer out) {
+        // Raw bytes are RTMP handshake and RTMPT framing: nothing of that exists over RTMFP.
+        log.debug("RTMFP {}: raw write of {} bytes ignored", sessionId, out.remaining());
+    }
+
+    @Override
+    public void deleteStreamById(Number streamId) {
+        super.deleteStreamById(streamId);
+        long id = streamId.longValue();
+        post(s -> s.closeStream(id));
+    }
+
+    /** Red5 (the application, or a disconnect) closes the connection: the RTMFP session ends too. */
+    @Override
+    public void close() {
+        super.close();
+        if (!sessionGone) {
+            post(s -> s.close(tc.now()));
+        }
+    }
+
+    /** The RTMFP session ended first: release everything on the Red5 side. */
+    void sessionClosed() {
+        sessionGone = true;
+        inbound(this::close);
+    }
+
+    /** A refused connect: drop the Red5 side, leave the session for the client to close. */
+    void discard() {
+        sessionGone = true;
+        super.close();
+    }
+
+    @Override
+    protected void onInactive() {
+        // Liveness is the RTMFP session's business (keepalive and idle timeout).
+    }
+
+    @Override
+    public long getReadBytes() {
+        return readBytes.get();
+    }
+
+    @Override
+    public long getWrittenBytes() {
+        return writtenBytes.get();
+    }
+}

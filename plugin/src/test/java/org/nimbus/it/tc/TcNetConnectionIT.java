@@ -1,0 +1,312 @@
+package org.nimbus.it.tc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nimbus.conformance.client.ConnectOptions;
+import org.nimbus.conformance.client.ReceivedMessage;
+import org.nimbus.conformance.client.RtmfpClient;
+import org.nimbus.conformance.client.Session;
+import org.nimbus.conformance.tc.AmfObject;
+import org.nimbus.conformance.tc.AvmPlus;
+import org.nimbus.conformance.tc.Command;
+import org.nimbus.conformance.tc.ConnectStyle;
+import org.nimbus.conformance.tc.NetConnection;
+import org.nimbus.conformance.tc.NetStream;
+import org.nimbus.conformance.tc.TcMessage;
+import org.nimbus.it.Red5Install;
+
+/**
+ * NetConnections and NetStreams over RTMFP inside the assembled Red5 install, over real
+ * loopback UDP, with the conformance kit as the client (RFC 7425 §5) and ffmpeg as the RTMP
+ * side. The test-only application "tcapp" logs what Red5 shows an application.
+ */
+class TcNetConnectionIT {
+    private static final Duration T = Duration.ofSeconds(15);
+    private static final Duration START = Duration.ofSeconds(90);
+    private static Red5Install red5;
+    private static Path work;
+
+    @BeforeAll
+    static void start() throws Exception {
+        red5 = Red5Install.copy(Map.of());
+        installTestApp(red5.home);
+        red5.start();
+        red5.awaitLine(Pattern.compile("Nimbus .* started: RTMFP"), START);
+        red5.awaitHttp(START);
+        work = Files.createTempDirectory("nimbus-tc-it-");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (red5 != null) {
+            System.out.println("---- Red5 output (TcNetConnectionIT) ----\n" + red5.output());
+            red5.close();
+        }
+    }
+
+    /** tcapp goes into this copy only: its Spring file and the compiled handler class. */
+    private static void installTestApp(Path home) throws IOException, URISyntaxException {
+        Path src = Path.of(TcNetConnectionIT.class.getResource("/tcapp").toURI());
+        Path app = home.resolve("webapps/tcapp");
+        try (Stream<Path> walk = Files.walk(src)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Path t = app.resolve(src.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
+        }
+        String cls = TcTestApplication.class.getName().replace('.', '/') + ".class";
+        Path classFile = Path.of(TcTestApplication.class.getResource("/" + cls).toURI());
+        Path target = app.resolve("WEB-INF/classes/" + cls);
+        Files.createDirectories(target.getParent());
+        Files.copy(classFile, target);
+    }
+
+    private static String uri(String path) {
+        return "rtmfp://127.0.0.1:" + red5.rtmfpPort + "/" + path;
+    }
+
+    private static NetConnection connect(RtmfpClient client, String app, ConnectStyle style) throws Exception {
+        Session s = client.connect(uri(app), ConnectOptions.defaults());
+        NetConnection nc = new NetConnection(s);
+        NetConnection.ConnectResult r = nc.connect(app, uri(app), style, T);
+        assertTrue(r.success(), "connect to " + app + ": " + r.reply() + "\n" + red5.output());
+        return nc;
+    }
+
+    private static String peerId(NetConnection nc) {
+        return HexFormat.of().formatHex(nc.session().info().peerId());
+    }
+
+    @Test
+    void connectEntersTheAppScopeInBothStylesWithPeerIds() throws Exception {
+        for (ConnectStyle style : ConnectStyle.values()) {
+            try (RtmfpClient client = new RtmfpClient()) {
+                Session s = client.connect(uri("tcapp/room1"), ConnectOptions.defaults());
+                NetConnection nc = new NetConnection(s);
+                NetConnection.ConnectResult r = nc.connect("tcapp/room1", uri("tcapp/room1"), style, T);
+                assertTrue(r.success(), style + ": " + r.reply());
+                assertEquals(style.transactionId, r.reply().transactionId());
+                AmfObject info = r.reply().infoObject();
+                String id = peerId(nc);
+                assertEquals(id, info.string("connectionID"), "nearID source");
+                assertEquals(HexFormat.of().formatHex(s.info().serverFingerprint()), info.string("farID"));
+                assertEquals(3.0, info.get("objectEncoding"));
+                assertNotNull(r.keepalive(), "keepalive 0x29 after connect");
+                red5.awaitLine(Pattern.compile("TcTestApplication appConnect rtmfp:" + id + " RtmfpConnection client \\S+"), T);
+                red5.awaitLine(Pattern.compile("TcTestApplication roomJoin rtmfp:" + id + " room1"), T);
+                // Red5's scope lists the RTMFP connection among the app's clients
+                Command list = nc.call("connections", TcMessage.COMMAND_AMF0, T);
+                assertTrue(list.isResult(), list.toString());
+                s.close(T);
+                red5.awaitLine(Pattern.compile("TcTestApplication appDisconnect rtmfp:" + id), T);
+            }
+        }
+    }
+
+    @Test
+    void callsRoundTripInAmf0AndAmf3AndUnknownMethodsFail() throws Exception {
+        try (RtmfpClient client = new RtmfpClient()) {
+            NetConnection nc = connect(client, "tcapp", ConnectStyle.FLASH);
+            AmfObject o = new AmfObject().with("name", "nimbus").with("n", 7.0);
+            Command r0 = nc.call("echo", TcMessage.COMMAND_AMF0, T, o);
+            assertTrue(r0.isResult(), r0.toString());
+            Object back = r0.args().get(r0.args().size() - 1);
+            assertEquals("nimbus", ((Map<?, ?>) back).get("name"));
+            assertEquals(7.0, ((Map<?, ?>) back).get("n"));
+            Command r3 = nc.call("echo", TcMessage.COMMAND_AMF3, T, new AvmPlus("über amf3"));
+            assertTrue(r3.isResult(), r3.toString());
+            assertEquals("über amf3", r3.args().get(r3.args().size() - 1));
+            Command none = nc.call("noSuchMethod", TcMessage.COMMAND_AMF0, T, 1.0);
+            assertTrue(none.isError(), none.toString());
+            assertEquals("NetConnection.Call.Failed", none.infoObject().string("code"));
+            Command list = nc.call("connections", TcMessage.COMMAND_AMF0, T);
+            assertTrue(list.args().toString().contains("rtmfp:RtmfpConnection"), list.toString());
+            // server → client invoke, answered by the client
+            Command cb = nc.call("callMeBack", TcMessage.COMMAND_AMF0, T, "onServerCall");
+            assertTrue(cb.isResult());
+            Command invoke = nc.awaitCommand("onServerCall", T);
+            assertEquals("from-server", invoke.args().get(invoke.args().size() - 1));
+            nc.send(new Command("_result", invoke.transactionId(), Arrays.asList(null, "pong")));
+            red5.awaitLine(Pattern.compile("TcTestApplication callback rtmfp:" + peerId(nc) + " result pong"), T);
+        }
+    }
+
+    @Test
+    void refusedAndMalformedConnectsGetErrors() throws Exception {
+        try (RtmfpClient client = new RtmfpClient()) {
+            Session s = client.connect(uri("tcapp"), ConnectOptions.defaults());
+            NetConnection nc = new NetConnection(s);
+            AmfObject object = ConnectStyle.FLASH.connectObject("tcapp", uri("tcapp"));
+            nc.send(new Command("connect", 1.0, List.of(object, "reject")));
+            Command r = nc.awaitReply(1.0, T);
+            assertTrue(r.isError(), r.toString());
+            assertEquals("error", r.infoObject().string("level"));
+            assertEquals("NetConnection.Connect.Rejected", r.infoObject().string("code"));
+            assertTrue(r.infoObject().string("description").contains("not welcome"), r.toString());
+        }
+        try (RtmfpClient client = new RtmfpClient()) {
+            Session s = client.connect(uri("tcapp"), ConnectOptions.defaults());
+            NetConnection nc = new NetConnection(s);
+            nc.send(new Command("connect", 1.0, List.of(new AmfObject().with("app", 5.0))));
+            Command r = nc.awaitReply(1.0, T);
+            assertTrue(r.isError(), r.toString());
+            assertEquals("NetConnection.Connect.Failed", r.infoObject().string("code"));
+        }
+        try (RtmfpClient client = new RtmfpClient()) {
+            Session s = client.connect(uri("tcapp"), ConnectOptions.defaults());
+            NetConnection nc = new NetConnection(s);
+            nc.send(new Command("connect", 1.0, List.of("not an object")));
+            Command r = nc.awaitReply(1.0, T);
+            assertTrue(r.isError(), r.toString());
+        }
+    }
+
+    @Test
+    void anUnservedPathEntersTheDefaultApp() throws Exception {
+        try (RtmfpClient client = new RtmfpClient()) {
+            NetConnection nc = connect(client, "0123456789abcdef-developer-key", ConnectStyle.FLASH);
+            assertNotNull(nc);
+            red5.awaitLine(Pattern.compile("RTMFP NetConnection " + peerId(nc) + " connected to /nimbus"), T);
+        }
+    }
+
+    @Test
+    void relayBetweenTwoClientsThroughRed5() throws Exception {
+        try (RtmfpClient a = new RtmfpClient(); RtmfpClient b = new RtmfpClient()) {
+            NetConnection na = connect(a, "tcapp", ConnectStyle.FLASH);
+            NetConnection nb = connect(b, "tcapp", ConnectStyle.LIBRTMFP);
+            Command r = na.call("relay", TcMessage.COMMAND_AMF0, T, peerId(nb), "hi", 1.5);
+            assertTrue(r.isResult(), r.toString());
+            Command got = nb.awaitCommand("onRelay", T);
+            assertEquals(Arrays.asList(null, peerId(na), "hi", 1.5), got.args());
+            Command unknown = na.call("relay", TcMessage.COMMAND_AMF0, T, "ff".repeat(32), "x");
+            assertTrue(unknown.isError());
+        }
+    }
+
+    /** A 2-second FLV with H.264 video and AAC audio. */
+    private static Path sourceFlv() throws Exception {
+        Path src = work.resolve("src.flv");
+        if (!Files.exists(src)) {
+            run(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10",
+                    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", "2", "-c:v", "libx264",
+                    "-preset", "ultrafast", "-g", "10", "-c:a", "aac", "-f", "flv", src.toString()), 60);
+        }
+        return src;
+    }
+
+    private static void run(List<String> cmd, int seconds) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(seconds, TimeUnit.SECONDS), "timeout: " + cmd);
+        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ":\n" + new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    private static List<Long> videoPts(Path flv) throws Exception {
+        Process p = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v", "-show_entries", "packet=pts",
+                "-of", "csv=p=0", flv.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return out.lines().filter(l -> !l.isBlank()).map(l -> Long.parseLong(l.trim())).toList();
+    }
+
+    @Test
+    void streamPublishedOverRtmfpPlaysOverRtmpWithItsFramesAndTimestamps() throws Exception {
+        Flv src = Flv.read(sourceFlv());
+        Path out = work.resolve("played.flv");
+        Process ffmpeg = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i",
+                "rtmp://127.0.0.1:" + red5.rtmpPort + "/tcapp/fromRtmfp", "-c", "copy", "-f", "flv", out.toString())
+                .redirectErrorStream(true).start();
+        try (RtmfpClient client = new RtmfpClient()) {
+            red5.awaitLine(Pattern.compile("TcTestApplication play fromRtmfp RTMPMinaConnection"), T);
+            NetConnection nc = connect(client, "tcapp", ConnectStyle.FLASH);
+            NetStream ns = NetStream.create(nc, T);
+            ns.publish("fromRtmfp", "live");
+            assertEquals("NetStream.Publish.Start", ns.awaitStatus(c -> c.startsWith("NetStream.Publish."), T).string("code"));
+            red5.awaitLine(Pattern.compile("TcTestApplication broadcast start fromRtmfp"), T);
+            for (Flv.Tag t : src.tags()) {
+                if (t.type() == TcMessage.AUDIO || t.type() == TcMessage.VIDEO) {
+                    ns.send(t.type(), t.timestamp(), t.body());
+                }
+            }
+            nc.session().awaitAcknowledged(ns.flow(), T);
+            // a second publisher of the same name gets a clear status, only it
+            NetStream again = NetStream.create(nc, T);
+            again.publish("fromRtmfp", "live");
+            assertEquals("NetStream.Publish.BadName",
+                    again.awaitStatus(c -> c.startsWith("NetStream.Publish."), T).string("code"));
+            ns.close();
+            red5.awaitLine(Pattern.compile("TcTestApplication broadcast close fromRtmfp"), T);
+        } finally {
+            if (!ffmpeg.waitFor(5, TimeUnit.SECONDS)) {
+                ffmpeg.destroy(); // SIGTERM: ffmpeg finishes the file
+                ffmpeg.waitFor(15, TimeUnit.SECONDS);
+            }
+        }
+        List<Long> sent = src.timestamps(TcMessage.VIDEO);
+        List<Long> played = videoPts(out);
+        // the AVC sequence header is configuration, not a frame: ffmpeg keeps only frames
+        assertEquals(sent.subList(sent.size() - played.size(), sent.size()), played,
+                "video timestamps played over RTMP");
+        assertEquals(sent.size() - 1, played.size(), "every frame played");
+    }
+
+    @Test
+    void streamPublishedOverRtmpPlaysOverRtmfpWithItsTimestamps() throws Exception {
+        Path srcFile = sourceFlv();
+        Flv src = Flv.read(srcFile);
+        try (RtmfpClient client = new RtmfpClient()) {
+            NetConnection nc = connect(client, "tcapp", ConnectStyle.FLASH);
+            NetStream ns = NetStream.create(nc, T);
+            ns.play("fromRtmp");
+            assertTrue(ns.awaitStatus(c -> c.startsWith("NetStream.Play."), T).string("code").startsWith("NetStream.Play."));
+            Process ffmpeg = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-i", srcFile.toString(),
+                    "-c", "copy", "-f", "flv", "rtmp://127.0.0.1:" + red5.rtmpPort + "/tcapp/fromRtmp")
+                    .redirectErrorStream(true).start();
+            List<Flv.Tag> video = new ArrayList<>();
+            List<Flv.Tag> audio = new ArrayList<>();
+            while (true) {
+                ReceivedMessage m = nc.session().receive(ns::isForMe, T);
+                TcMessage tm = TcMessage.decode(m.data());
+                if (tm.type() == TcMessage.VIDEO) {
+                    video.add(new Flv.Tag(tm.type(), tm.timestamp(), tm.body()));
+                } else if (tm.type() == TcMessage.AUDIO) {
+                    audio.add(new Flv.Tag(tm.type(), tm.timestamp(), tm.body()));
+                } else if (tm.type() == TcMessage.COMMAND_AMF0 && "onStatus".equals(Command.fromMessage(tm).name())
+                        && "NetStream.Play.UnpublishNotify".equals(Command.fromMessage(tm).infoObject().string("code"))) {
+                    break;
+                }
+            }
+            assertTrue(ffmpeg.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(src.timestamps(TcMessage.VIDEO), video.stream().map(Flv.Tag::timestamp).toList(),
+                    "video timestamps played over RTMFP");
+            List<Flv.Tag> srcVideo = src.tags().stream().filter(t -> t.type() == TcMessage.VIDEO).toList();
+            for (int i = 0; i < srcVideo.size(); i++) {
+                assertTrue(Flv.sameBody(srcVideo.get(i), video.get(i).body()), "video frame " + i + " intact");
+            }
+            assertEquals(src.timestamps(TcMessage.AUDIO).size(), audio.size(), "audio messages");
+        }
+    }
+}
