@@ -100,7 +100,8 @@ public final class RtmfpConnection extends RTMPConnection {
             }
             return;
         }
-        if (streamId != 0 && !isValidStreamId(streamId)) {
+        // RTMPConnection.isValidStreamId means "reserved and not yet created", hence the first test
+        if (streamId != 0 && getStreamById(streamId) == null && !isValidStreamId(streamId)) {
             // A flow of a stream the NetConnection never created (§5.2): tell this client only.
             if (m.isCommand()) {
                 org.red5.server.net.rtmp.status.Status status = new org.red5.server.net.rtmp.status.Status(

@@ -64,9 +64,12 @@ public final class NetStream {
         command("publish", name, type);
     }
 
-    /** {@code play(name)} of a live stream: start -2 (live, else recorded), whole duration. */
+    /**
+     * {@code play(name)}: start -2 (live, else recorded) and length -1 (all), which Flash sends in
+     * milliseconds on the wire (-2000, -1000).
+     */
     public void play(String name) throws IOException {
-        command("play", name, -2.0, -1.0, true);
+        command("play", name, -2000.0, -1000.0);
     }
 
     /** Sends an audio, video or data message with its timestamp. */
