@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -30,12 +29,6 @@ import org.w3c.dom.NodeList;
  * over JMX.
  */
 class ConformanceKitIT {
-    /**
-     * TC cases that cannot pass until the NetConnection layer (issue 7) lands in the install. They
-     * must fail now; once one passes this test fails, asking for its removal. The TC work empties it.
-     */
-    static final Set<String> EXPECTED_TO_FAIL_UNTIL_ISSUE_7_LANDS = Set.of("TC-01", "TC-02", "TC-03", "TC-04");
-
     /** Cases that may be not applicable against Nimbus, each with the reason. None today. */
     static final Map<String, String> NOT_APPLICABLE_ON_NIMBUS = Map.of();
 
@@ -96,10 +89,7 @@ class ConformanceKitIT {
         List<Verdict> verdicts = readReport(report);
         Map<String, String> problems = new LinkedHashMap<>();
         for (Verdict v : verdicts) {
-            boolean expectedFailure = EXPECTED_TO_FAIL_UNTIL_ISSUE_7_LANDS.contains(v.id());
-            if (expectedFailure && !v.result().equals("FAIL")) {
-                problems.put(v.id(), "now " + v.result() + ": remove it from EXPECTED_TO_FAIL_UNTIL_ISSUE_7_LANDS");
-            } else if (!expectedFailure && v.result().equals("FAIL")) {
+            if (v.result().equals("FAIL")) {
                 problems.put(v.id(), "FAIL: " + v.detail());
             } else if (v.result().equals("n-a") && !NOT_APPLICABLE_ON_NIMBUS.containsKey(v.id())) {
                 problems.put(v.id(), "not applicable with no documented reason: " + v.detail());
@@ -108,10 +98,10 @@ class ConformanceKitIT {
         assertTrue(problems.isEmpty(), "cases against Nimbus: " + problems + "\nserver output:\n" + red5.output());
         assertTrue(verdicts.stream().filter(v -> v.id().startsWith("HS-")).count() >= 20, "the handshake suite ran");
         assertTrue(verdicts.stream().filter(v -> v.id().startsWith("HS-")).allMatch(v -> v.result().equals("pass")));
-        for (String suite : List.of("HS-", "TC-", "FL-", "RB-", "RG-")) {
+        for (String suite : List.of("HS-", "TC-", "FL-", "RB-", "RG-", "IN-", "GR-")) {
             assertTrue(verdicts.stream().anyMatch(v -> v.id().startsWith(suite)), suite + " cases in the report");
         }
-        assertEquals(EXPECTED_TO_FAIL_UNTIL_ISSUE_7_LANDS.isEmpty() ? 0 : 1, code, "exit code");
+        assertEquals(0, code, "exit code");
         assertTrue(red5.isAlive(), "the server survived the robustness suite");
     }
 
