@@ -3,8 +3,6 @@ package org.nimbus.rtmfp.crypto;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -13,22 +11,21 @@ import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
 import javax.crypto.Mac;
-import javax.crypto.interfaces.DHPublicKey;
-import javax.crypto.spec.DHParameterSpec;
 import javax.crypto.spec.DHPrivateKeySpec;
 import javax.crypto.spec.DHPublicKeySpec;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.nimbus.rtmfp.packet.MalformedException;
 import org.nimbus.rtmfp.packet.PacketCipher;
+import org.nimbus.rtmfp.packet.PacketMac;
 
 /**
- * {@link CryptoProvider} on the JDK's own providers. JCA objects are not thread-safe and costly to
- * look up, so each thread keeps one Cipher, Mac and MessageDigest and re-keys it per call.
+ * {@link CryptoProvider} on the JDK's own providers. Per-packet primitives (the session ciphers and
+ * MACs) keep their own keyed JCA objects; one-off uses (handshake HMACs, hashes) use a per-thread
+ * instance re-keyed per call.
  */
 public final class JcaCryptoProvider implements CryptoProvider {
     private static final IvParameterSpec ZERO_IV = new IvParameterSpec(new byte[16]);
-    private static final ThreadLocal<Cipher> AES = ThreadLocal.withInitial(() -> jca(() -> Cipher.getInstance("AES/CBC/NoPadding")));
     private static final ThreadLocal<Mac> HMAC = ThreadLocal.withInitial(() -> jca(() -> Mac.getInstance("HmacSHA256")));
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> jca(() -> MessageDigest.getInstance("SHA-256")));
 
@@ -60,27 +57,76 @@ public final class JcaCryptoProvider implements CryptoProvider {
         if (key.length != 16) {
             throw new IllegalArgumentException("AES-128 key of " + key.length + " bytes");
         }
-        SecretKeySpec spec = new SecretKeySpec(key, "AES");
-        return new PacketCipher() {
+        return new KeyedAes(new SecretKeySpec(key, "AES"));
+    }
+
+    /**
+     * One key's ciphers, each initialised once: doFinal returns a JCA cipher to its initialised
+     * state, zero IV included, so every packet starts a fresh CBC chain without a new key
+     * schedule. A session uses it from one thread; the lock only guards against misuse.
+     */
+    private static final class KeyedAes implements PacketCipher {
+        private final SecretKeySpec spec;
+        private Cipher encryptor;
+        private Cipher decryptor;
+
+        KeyedAes(SecretKeySpec spec) {
+            this.spec = spec;
+        }
+
+        @Override
+        public synchronized byte[] encrypt(byte[] in, int off, int len) {
+            if (encryptor == null) {
+                encryptor = init(Cipher.ENCRYPT_MODE);
+            }
+            return run(encryptor, in, off, len);
+        }
+
+        @Override
+        public synchronized byte[] decrypt(byte[] in, int off, int len) {
+            if (decryptor == null) {
+                decryptor = init(Cipher.DECRYPT_MODE);
+            }
+            return run(decryptor, in, off, len);
+        }
+
+        private Cipher init(int mode) {
+            return jca(() -> {
+                Cipher c = Cipher.getInstance("AES/CBC/NoPadding");
+                c.init(mode, spec, ZERO_IV);
+                return c;
+            });
+        }
+
+        private static byte[] run(Cipher c, byte[] in, int off, int len) {
+            if (len % 16 != 0) {
+                throw new IllegalArgumentException("AES-CBC input of " + len + " bytes");
+            }
+            return jca(() -> c.doFinal(in, off, len));
+        }
+    }
+
+    /** The negotiated packet MAC with its key schedule done once; no copy of the data per packet. */
+    @Override
+    public PacketMac packetMac(byte[] key, int length) {
+        if (length < 1 || length > 32) {
+            throw new IllegalArgumentException("HMAC length " + length);
+        }
+        Mac mac = jca(() -> {
+            Mac m = Mac.getInstance("HmacSHA256");
+            m.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, "HmacSHA256"));
+            return m;
+        });
+        return new PacketMac() {
             @Override
-            public byte[] encrypt(byte[] in, int off, int len) {
-                return run(Cipher.ENCRYPT_MODE, in, off, len);
+            public int length() {
+                return length;
             }
 
             @Override
-            public byte[] decrypt(byte[] in, int off, int len) {
-                return run(Cipher.DECRYPT_MODE, in, off, len);
-            }
-
-            private byte[] run(int mode, byte[] in, int off, int len) {
-                if (len % 16 != 0) {
-                    throw new IllegalArgumentException("AES-CBC input of " + len + " bytes");
-                }
-                Cipher c = AES.get();
-                return jca(() -> {
-                    c.init(mode, spec, ZERO_IV);
-                    return c.doFinal(in, off, len);
-                });
+            public synchronized byte[] compute(byte[] in, int off, int len) {
+                mac.update(in, off, len);
+                return Arrays.copyOf(mac.doFinal(), length);
             }
         };
     }
@@ -106,14 +152,17 @@ public final class JcaCryptoProvider implements CryptoProvider {
         random.nextBytes(out);
     }
 
+    /**
+     * Private exponents of {@value #PRIVATE_EXPONENT_BITS} bits: twice the 112-bit strength of the
+     * largest group we offer (14) as NIST SP 800-56A asks, and a quarter of the modular
+     * exponentiation a full-length exponent costs on group 2. The peer sees only g^x mod p.
+     */
+    static final int PRIVATE_EXPONENT_BITS = 256;
+
     @Override
     public DhKeyPair generateDhKeyPair(DhGroup group) {
-        KeyPair pair = jca(() -> {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("DH");
-            g.initialize(new DHParameterSpec(group.prime(), DhGroup.GENERATOR), random);
-            return g.generateKeyPair();
-        });
-        return new JcaDhKeyPair(group, pair.getPrivate(), ((DHPublicKey) pair.getPublic()).getY());
+        BigInteger x = new BigInteger(PRIVATE_EXPONENT_BITS, random).setBit(PRIVATE_EXPONENT_BITS - 1);
+        return dhKeyPair(group, x);
     }
 
     @Override
