@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.nimbus.conformance.crypto.DhGroup;
 import org.nimbus.conformance.crypto.DiffieHellman;
 import org.nimbus.conformance.crypto.Negotiated;
@@ -45,6 +47,8 @@ public final class PeerResponder {
     private static final int COOKIE_LENGTH = 64;
     private static final int HMAC_LENGTH = 10;
     private static final Duration SLICE = Duration.ofMillis(5);
+    /** How long {@link #serve} waits for a datagram before it looks at its stop condition again. */
+    public static final Duration STOP_CHECK = Duration.ofSeconds(1);
 
     private final Session server;
     private final UdpTransport transport;
@@ -105,6 +109,41 @@ public final class PeerResponder {
         }
         throw new RtmfpException("no peer completed a handshake within " + timeout.toMillis() + " ms (FIHellos "
                 + forwarded.size() + ", RHellos sent to " + rhelloSentTo + ")");
+    }
+
+    /**
+     * Serves everything this socket brings, on this thread, for as long as {@code keepServing}
+     * holds (checked at least every {@link #STOP_CHECK}), as a Flash peer that stays online does:
+     * the server session (its pings and Forwarded IHellos), initiators' IHellos and IIKeyings,
+     * and the direct sessions they open. Each datagram is handled as it arrives; a direct session
+     * goes to {@code onAccepted} once its first packet has come.
+     */
+    public void serve(BooleanSupplier keepServing, Consumer<Session> onAccepted) throws IOException {
+        long serverId = server.initiatorSessionId() & 0xffffffffL;
+        while (keepServing.getAsBoolean()) {
+            UdpTransport.Datagram d = transport.receive(System.nanoTime() + STOP_CHECK.toNanos());
+            if (d == null) {
+                continue;
+            }
+            long sid = d.sessionId();
+            if (sid == 0) {
+                onStartup(d);
+            } else if (sid == serverId) {
+                server.deliver(d);
+                answerForwardedIHellos();
+            } else {
+                for (Answered a : answered.values()) {
+                    if ((a.session().initiatorSessionId() & 0xffffffffL) == sid) {
+                        boolean first = a.session().receivedPackets().isEmpty();
+                        a.session().deliver(d);
+                        if (first && !a.session().receivedPackets().isEmpty()) {
+                            onAccepted.accept(a.session());
+                        }
+                        break;
+                    }
+                }
+            }
+        }
     }
 
     private void answerForwardedIHellos() throws IOException {

@@ -360,9 +360,17 @@ public final class Session implements AutoCloseable {
         retransmitDue();
         // Datagrams for other receivers on a shared socket (startup, peer sessions) stay for them.
         UdpTransport.Datagram d = transport.receive(deadlineNanos, x -> !transport.claimedElsewhere(x, initiatorSessionId));
-        if (d == null) {
-            return;
+        if (d != null) {
+            deliver(d);
         }
+    }
+
+    /**
+     * Handles one datagram received for this session by someone else's receive loop (one thread
+     * serving several conversations on a socket): decrypts it, answers pings, acknowledges data,
+     * reacts to close. Datagrams that fail the checks are counted as dropped.
+     */
+    public void deliver(UdpTransport.Datagram d) throws IOException {
         Packet p;
         long ssn;
         try {

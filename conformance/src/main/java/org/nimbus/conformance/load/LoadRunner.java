@@ -25,7 +25,8 @@ public final class LoadRunner {
             case HANDSHAKE -> new HandshakeMix();
             case IDLE -> new IdleMix();
             case LOOKUP -> new LookupMix();
-            case INTRODUCE, CALL -> null;
+            case INTRODUCE -> new IntroduceMix();
+            case CALL -> null;
         };
     }
 
@@ -34,8 +35,7 @@ public final class LoadRunner {
         LoadMix mix = mix(spec.mix());
         if (mix == null) {
             context.out().println("mix=" + spec.mix().name().toLowerCase(Locale.ROOT) + ": NOT AVAILABLE. It needs "
-                    + (spec.mix() == LoadSpec.Mix.INTRODUCE ? "peer introduction (Forwarded IHello and Redirect, RFC 7016 §3.5.1.1.2)"
-                    : "introduction plus peer-to-peer media streams between two kit clients")
+                    + "introduction plus peer-to-peer media streams between two kit clients"
                     + ", which this kit's load mode does not drive yet. No figures are reported.");
             return 2;
         }

@@ -55,8 +55,8 @@ class LoadSpecTest {
     }
 
     @Test
-    void introduceAndCallSayTheyAreNotAvailableInsteadOfReportingFigures() throws Exception {
-        for (String mix : new String[] {"introduce", "call"}) {
+    void callSaysItIsNotAvailableInsteadOfReportingFigures() throws Exception {
+        for (String mix : new String[] {"call"}) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int code = new LoadRunner(LoadSpec.parse("sessions=1,rate=1,duration=1s,mix=" + mix), "rtmfp://127.0.0.1:1/x",
                     null, null, null, Duration.ofSeconds(1), new PrintStream(out, true)).run();
