@@ -13,12 +13,15 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A UDP relay between one client and a server that loses, reorders and duplicates datagrams
- * with given probabilities (seeded, so a failure can be replayed). Reordering holds a datagram
- * back and sends it after the next one in the same direction.
+ * A UDP relay between one client and a server, like a NAT: the client talks to one socket, the
+ * server sees another. It can lose, reorder and duplicate datagrams with given probabilities
+ * (seeded, so a failure can be replayed; reordering holds a datagram back and sends it after the
+ * next one), and {@link #rebind()} moves the server side to a new source port, as a NAT that
+ * drops a mapping does.
  */
 final class ImpairedUdpProxy implements AutoCloseable {
-    private final DatagramSocket socket;
+    private final DatagramSocket clientSide;
+    private volatile DatagramSocket serverSide;
     private final InetSocketAddress server;
     private final double loss;
     private final double reorder;
@@ -26,7 +29,8 @@ final class ImpairedUdpProxy implements AutoCloseable {
     private final Random random;
     private volatile InetSocketAddress client;
     private final List<DatagramPacket> heldBack = new ArrayList<>(2);
-    private final Thread thread;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean closed;
     final AtomicLong dropped = new AtomicLong();
     final AtomicLong reordered = new AtomicLong();
     final AtomicLong duplicated = new AtomicLong();
@@ -34,53 +38,75 @@ final class ImpairedUdpProxy implements AutoCloseable {
 
     ImpairedUdpProxy(InetSocketAddress server, double loss, double reorder, double duplicate, long seed)
             throws SocketException {
-        this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        this.clientSide = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         this.server = server;
         this.loss = loss;
         this.reorder = reorder;
         this.duplicate = duplicate;
         this.random = new Random(seed);
-        this.thread = new Thread(this::run, "impaired-proxy");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        start(() -> pump(clientSide, true), "proxy-from-client");
+        bindServerSide();
+    }
+
+    /** A transparent relay (no impairment) whose server side can be rebound. */
+    static ImpairedUdpProxy nat(InetSocketAddress server) throws SocketException {
+        return new ImpairedUdpProxy(server, 0, 0, 0, 0);
     }
 
     int port() {
-        return socket.getLocalPort();
+        return clientSide.getLocalPort();
     }
 
-    private void run() {
+    /** The address the server sees now. */
+    InetSocketAddress serverSideAddress() {
+        return (InetSocketAddress) serverSide.getLocalSocketAddress();
+    }
+
+    /** Moves the server side to a new source port; the old mapping is gone. */
+    synchronized void rebind() throws SocketException {
+        DatagramSocket old = serverSide;
+        bindServerSide();
+        old.close();
+    }
+
+    private void bindServerSide() throws SocketException {
+        DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        serverSide = s;
+        start(() -> pump(s, false), "proxy-from-server");
+    }
+
+    private void start(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+    }
+
+    private void pump(DatagramSocket from, boolean fromClient) {
         byte[] buf = new byte[65536];
-        while (!socket.isClosed()) {
+        while (!closed && !from.isClosed()) {
             DatagramPacket in = new DatagramPacket(buf, buf.length);
             try {
-                socket.receive(in);
+                from.receive(in);
             } catch (IOException e) {
                 return;
-            }
-            InetSocketAddress from = (InetSocketAddress) in.getSocketAddress();
-            InetSocketAddress to;
-            if (from.equals(server)) {
-                to = client;
-                if (to == null) {
-                    continue;
-                }
-            } else {
-                client = from;
-                to = server;
             }
             byte[] data = Arrays.copyOf(in.getData(), in.getLength());
             try {
-                impair(new DatagramPacket(data, data.length, to));
+                if (fromClient) {
+                    client = (InetSocketAddress) in.getSocketAddress();
+                    impair(serverSide, new DatagramPacket(data, data.length, server));
+                } else if (client != null) {
+                    impair(clientSide, new DatagramPacket(data, data.length, client));
+                }
             } catch (IOException e) {
-                return;
+                // the server side was rebound under us: this datagram is lost, as in a real NAT
             }
         }
     }
 
-    private void impair(DatagramPacket p) throws IOException {
-        double r = random.nextDouble();
-        if (r < loss) {
+    private synchronized void impair(DatagramSocket out, DatagramPacket p) throws IOException {
+        if (random.nextDouble() < loss) {
             dropped.incrementAndGet();
             return;
         }
@@ -89,25 +115,29 @@ final class ImpairedUdpProxy implements AutoCloseable {
             reordered.incrementAndGet();
             return;
         }
-        send(p);
+        send(out, p);
         if (random.nextDouble() < duplicate) {
             duplicated.incrementAndGet();
-            send(p);
+            send(out, p);
         }
         for (DatagramPacket late : heldBack) {
-            send(late);
+            send(late.getSocketAddress().equals(server) ? serverSide : clientSide, late);
         }
         heldBack.clear();
     }
 
-    private void send(DatagramPacket p) throws IOException {
+    private void send(DatagramSocket out, DatagramPacket p) throws IOException {
         forwarded.incrementAndGet();
-        socket.send(p);
+        out.send(p);
     }
 
     @Override
     public void close() throws InterruptedException {
-        socket.close();
-        thread.join(2000);
+        closed = true;
+        clientSide.close();
+        serverSide.close();
+        for (Thread t : threads) {
+            t.join(2000);
+        }
     }
 }

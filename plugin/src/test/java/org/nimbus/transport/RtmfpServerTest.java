@@ -180,6 +180,24 @@ class RtmfpServerTest {
     }
 
     @Test
+    void sessionFollowsThePeerToANewAddressAfterAValidPacket() throws Exception {
+        try (ImpairedUdpProxy nat = ImpairedUdpProxy.nat(new InetSocketAddress("127.0.0.1", port));
+             RtmfpClient client = new RtmfpClient()) {
+            Session s = client.connect("rtmfp://127.0.0.1:" + nat.port() + "/nimbus", ConnectOptions.defaults());
+            String peerId = HexFormat.of().formatHex(s.info().peerId());
+            SendFlow flow = s.openFlow(METADATA, -1);
+            s.send(flow, new byte[] {1});
+            assertArrayEquals(new byte[] {1}, s.receive(T).data());
+
+            nat.rebind(); // the NAT mapping changes: the server now sees another source port
+            s.send(flow, new byte[] {2});
+            assertArrayEquals(new byte[] {2}, s.receive(T).data(), "echo reaches the peer at its new address");
+            assertEquals(nat.serverSideAddress(), onLoop(() -> server.endpoint().sessionByPeerId(peerId).address()));
+            assertEquals(1, server.endpoint().counters().get("session.address-changed"));
+        }
+    }
+
+    @Test
     void ihelloFloodFromManySourcesLeavesNoStateBehind() throws Exception {
         // A real librtmfp IHello, captured (vectors/startup-librtmfp-mona.json), replayed from many sources.
         com.google.gson.JsonObject vectors;
