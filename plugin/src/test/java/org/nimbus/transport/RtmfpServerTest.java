@@ -198,6 +198,34 @@ class RtmfpServerTest {
     }
 
     @Test
+    void silentPeerIsPingedThenClosedAtTheIdleTimeoutAndReleased() throws Exception {
+        CompletableFuture<Long> closedAt = new CompletableFuture<>();
+        int quickPort;
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            quickPort = probe.getLocalPort();
+        }
+        SessionListener listener = new SessionListener() {
+            @Override
+            public void onSessionClosed(org.nimbus.rtmfp.session.Session session) {
+                closedAt.complete(System.nanoTime());
+            }
+        };
+        try (RtmfpServer quick = new RtmfpServer(new SessionConfig(10, 200, 1000, 1 << 16, 4), listener)
+                .start(List.of(new InetSocketAddress("127.0.0.1", quickPort)));
+             RtmfpClient client = new RtmfpClient()) {
+            Session s = client.connect("rtmfp://127.0.0.1:" + quickPort + "/nimbus", ConnectOptions.defaults());
+            long silentFrom = System.nanoTime();
+            // The client now says nothing and reads nothing: a vanished host.
+            long closed = closedAt.get(10, TimeUnit.SECONDS);
+            long silentMillis = TimeUnit.NANOSECONDS.toMillis(closed - silentFrom);
+            assertTrue(silentMillis >= 900 && silentMillis < 5000, "closed after " + silentMillis + " ms of silence");
+            assertEquals(1, quick.endpoint().counters().get("session.idle-timeout"));
+            // What the server sent meanwhile waits in the client's socket: its pings, then its close request.
+            s.awaitClosedByPeer(T);
+        }
+    }
+
+    @Test
     void ihelloFloodFromManySourcesLeavesNoStateBehind() throws Exception {
         // A real librtmfp IHello, captured (vectors/startup-librtmfp-mona.json), replayed from many sources.
         com.google.gson.JsonObject vectors;
