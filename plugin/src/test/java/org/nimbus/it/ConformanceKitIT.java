@@ -43,6 +43,7 @@ class ConformanceKitIT {
         red5.javaOpts(Red5Install.jmxOpts(jmxPort)).start();
         red5.awaitLine(Pattern.compile("Nimbus \\S+ started: RTMFP on udp"), Duration.ofSeconds(90));
         red5.awaitLine(Pattern.compile("Nimbus registry started"), Duration.ofSeconds(30));
+        red5.awaitHttp(Duration.ofSeconds(90));
     }
 
     @AfterAll

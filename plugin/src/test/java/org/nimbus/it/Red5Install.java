@@ -195,9 +195,12 @@ public final class Red5Install implements AutoCloseable {
         }
     }
 
-    /** Waits until the HTTP port accepts connections (Tomcat starts last). */
+    /** Waits until Tomcat serves HTTP and the nimbus application scope exists. */
     public void awaitHttp(Duration timeout) throws InterruptedException {
         awaitLine(Pattern.compile("Bootstrap complete"), timeout);
+        // Red5 starts each application on a loader thread after Tomcat is up: RTMP and RTMFP
+        // connects to the nimbus app (and the default app fallback) need its scope.
+        awaitLine(Pattern.compile("Nimbus application started: scope nimbus"), timeout);
     }
 
     /** SIGTERM, as an init system stops it; Red5 skips plugin doStop there, Nimbus's hook releases the socket. */
