@@ -18,7 +18,11 @@ public final class TcSettings {
     public static final Setting<Integer> THREADS = Setting.intRange("tc.threads", 8, 1, 1024,
             "threads that run Red5 work (connect, calls, stream commands) for RTMFP connections");
 
-    static final List<Setting<?>> ALL = List.of(DEFAULT_APP, THREADS);
+    public static final Setting<Integer> MEDIA_BUFFER_BYTES = Setting.intRange("tc.media_buffer_bytes", 262_144, 16_384,
+            67_108_864, "unacknowledged bytes one RTMFP stream flow may hold: past half of it video inter frames "
+                    + "toward that client are dropped, past all of it audio and video");
+
+    static final List<Setting<?>> ALL = List.of(DEFAULT_APP, THREADS, MEDIA_BUFFER_BYTES);
 
     private TcSettings() {
     }

@@ -77,7 +77,7 @@ public final class TcBridge implements TcApplication, AutoCloseable {
         statusObjects.afterPropertiesSet();
         TcBridge bridge = new TcBridge(server, statusObjects, config.get(TcSettings.DEFAULT_APP), config.get(TcSettings.THREADS));
         bridge.tc = new TcFlowService(bridge, peers, config.get(NimbusConfig.RTMFP_KEEPALIVE_SECONDS) * 1000L,
-                PEER_KEEPALIVE_MILLIS);
+                PEER_KEEPALIVE_MILLIS, config.get(TcSettings.MEDIA_BUFFER_BYTES));
         flows.add(bridge.tc);
         return bridge;
     }

@@ -36,6 +36,7 @@ public final class TcFlowService implements FlowDispatcher.Service {
     private volatile RtmfpCounters counters = new RtmfpCounters();
     private final long serverKeepaliveMillis;
     private final long peerKeepaliveMillis;
+    private final long mediaBufferBytes;
     /** Connected NetConnections by peer ID, for relay. Written on the loop; read anywhere. */
     private final Map<String, TcSession> connected = new ConcurrentHashMap<>();
     /** Every open session's TC state (the session's attachment slot stays free for others). Loop only. */
@@ -43,12 +44,17 @@ public final class TcFlowService implements FlowDispatcher.Service {
     private volatile Loop loop;
     private volatile String serverFingerprintHex = "";
 
+    /**
+     * @param mediaBufferBytes unacknowledged bytes one stream flow may hold before audio and video
+     *        toward its client are shed ({@link MediaShedder})
+     */
     public TcFlowService(TcApplication application, PeerDirectory peers, long serverKeepaliveMillis,
-                         long peerKeepaliveMillis) {
+                         long peerKeepaliveMillis, long mediaBufferBytes) {
         this.application = application;
         this.peers = peers;
         this.serverKeepaliveMillis = serverKeepaliveMillis;
         this.peerKeepaliveMillis = peerKeepaliveMillis;
+        this.mediaBufferBytes = mediaBufferBytes;
     }
 
     /**
@@ -119,7 +125,7 @@ public final class TcFlowService implements FlowDispatcher.Service {
 
     @Override
     public void onSessionOpened(Session session) {
-        sessions.put(session, new TcSession(session));
+        sessions.put(session, new TcSession(session, mediaBufferBytes, counters));
     }
 
     @Override

@@ -4,14 +4,16 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.nimbus.rtmfp.flow.SendFlow;
+import org.nimbus.rtmfp.session.RtmfpCounters;
 import org.nimbus.rtmfp.session.Session;
 
 /**
  * The TC side of one RTMFP session: its NetConnection and the flows of its streams (RFC 7425
  * §5.1). Each stream has at most one flow per direction; what the server sends on stream N goes
  * on a flow with metadata {@code TC 04 N} returning association to the client's flow of that
- * stream, or to the NetConnection flow when the client has none yet (§5.1.1, §5.2).
- * Loop thread only, like the session it belongs to.
+ * stream, or to the NetConnection flow when the client has none yet (§5.1.1, §5.2). Audio and
+ * video toward a client that does not keep up are shed ({@link MediaShedder}), so each flow
+ * stays bounded. Loop thread only, like the session it belongs to.
  */
 public final class TcSession {
     /** NEW until connect; CONNECTING while the application decides; then CONNECTED or REJECTED. */
@@ -20,11 +22,16 @@ public final class TcSession {
     private final Session session;
     private final Map<Long, Long> clientFlows = new HashMap<>();
     private final Map<Long, SendFlow> sendFlows = new HashMap<>();
+    private final Map<Long, MediaShedder> shedders = new HashMap<>();
+    private final long mediaBufferBytes;
+    private final RtmfpCounters counters;
     private State state = State.NEW;
     private volatile Object application;
 
-    TcSession(Session session) {
+    TcSession(Session session, long mediaBufferBytes, RtmfpCounters counters) {
         this.session = session;
+        this.mediaBufferBytes = mediaBufferBytes;
+        this.counters = counters;
     }
 
     public Session session() {
@@ -66,12 +73,21 @@ public final class TcSession {
         clientFlows.values().removeIf(id -> id == flowId && id != netConnectionFlow());
     }
 
-    /** Queues a message on stream {@code streamId}; dropped when the session is no longer open. */
+    /**
+     * Queues a message on stream {@code streamId}; dropped when the session is no longer open,
+     * and audio or video also when the stream's flow holds too much ({@link MediaShedder}).
+     */
     public void write(long streamId, TcMessage message, long now) {
         SendFlow flow = flow(streamId);
-        if (flow != null) {
-            flow.write(message.encode(), now);
+        if (flow != null && !shedders.get(streamId).offer(flow, message, now)) {
+            counters.increment("tc.media-shed");
         }
+    }
+
+    /** Bytes written on the stream's current flow and not yet acknowledged; 0 without a flow. */
+    public long bufferedBytes(long streamId) {
+        SendFlow flow = sendFlows.get(streamId);
+        return flow == null ? 0 : flow.bufferedBytes();
     }
 
     private SendFlow flow(long streamId) {
@@ -87,6 +103,7 @@ public final class TcSession {
             flow = session.openFlow(TcMetadata.forStream(streamId),
                     target == null ? OptionalLong.empty() : OptionalLong.of(target));
             sendFlows.put(streamId, flow);
+            shedders.put(streamId, new MediaShedder(mediaBufferBytes));
         }
         return flow;
     }
@@ -94,6 +111,7 @@ public final class TcSession {
     /** The stream is deleted: its flow ends (§3.6.2.10); a later message opens a new one. */
     public void closeStream(long streamId) {
         SendFlow flow = sendFlows.remove(streamId);
+        shedders.remove(streamId);
         if (flow != null) {
             flow.close();
         }

@@ -52,7 +52,7 @@ public final class RendezvousTestServer {
             @Override
             public void onClosed(TcSession session) {
             }
-        }, peers, 15_000, 10_000);
+        }, peers, 15_000, 10_000, 262_144);
         RtmfpServer server = new RtmfpServer(SessionConfig.defaults(), flows);
         flows.add(tc[0]).add(peers).add(new GroupService(server.endpoint(), server.loop()::now));
         IntroductionService.install(server.endpoint(), peers, IntroductionLimits.defaults());

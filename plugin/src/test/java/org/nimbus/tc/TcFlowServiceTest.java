@@ -68,7 +68,7 @@ class TcFlowServiceTest {
         try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             port = probe.getLocalPort();
         }
-        tc = new TcFlowService(acceptAll, peers, 15_000, 10_000);
+        tc = new TcFlowService(acceptAll, peers, 15_000, 10_000, 262_144);
         FlowDispatcher flows = new FlowDispatcher().add(tc);
         server = new RtmfpServer(new SessionConfig(100, 15_000, 60_000, 1 << 20, 16), flows);
         server.start(List.of(new InetSocketAddress("127.0.0.1", port)));
