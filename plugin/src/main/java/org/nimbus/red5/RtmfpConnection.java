@@ -209,7 +209,7 @@ public final class RtmfpConnection extends RTMPConnection {
         inbound(this::close);
     }
 
-    /** A refused connect: drop the Red5 side, leave the session for the client to close. */
+    /** A refused connect: drop the Red5 side; the TC session ends once the client has the refusal. */
     void discard() {
         sessionGone = true;
         super.close();

@@ -19,6 +19,9 @@ public final class TcSession {
     /** NEW until connect; CONNECTING while the application decides; then CONNECTED or REJECTED. */
     public enum State { NEW, CONNECTING, CONNECTED, REJECTED, CLOSED }
 
+    /** How long a refused client has to acknowledge its {@code _error} before the session ends anyway. */
+    static final long REFUSAL_CLOSE_MILLIS = 10_000;
+
     private final Session session;
     private final Map<Long, Long> clientFlows = new HashMap<>();
     private final Map<Long, SendFlow> sendFlows = new HashMap<>();
@@ -131,13 +134,20 @@ public final class TcSession {
         write(0, UserControl.keepalive(serverKeepaliveMillis, peerKeepaliveMillis), now);
     }
 
-    /** The NetConnection refused: the {@code _error}; the client closes the session on reading it. */
+    /**
+     * The NetConnection refused: the {@code _error}, then the session ends once the client has
+     * it (acknowledged), or after {@link #REFUSAL_CLOSE_MILLIS} if it never says so. Flash closes
+     * the session itself on reading the refusal; other clients would hold it until the idle timeout.
+     */
     public void reject(double transactionId, Map<String, Object> info, long now) {
         if (state != State.CONNECTING) {
             return;
         }
         state = State.REJECTED;
-        write(0, Replies.error(transactionId, info), now);
+        SendFlow flow = flow(0);
+        if (flow != null) {
+            session.closeWhenDelivered(flow.write(Replies.error(transactionId, info).encode(), now), now + REFUSAL_CLOSE_MILLIS);
+        }
     }
 
     /** Ends the RTMFP session (the application closed the connection). */

@@ -19,6 +19,7 @@ import org.nimbus.rtmfp.flow.FlowStart;
 import org.nimbus.rtmfp.flow.RecvFlow;
 import org.nimbus.rtmfp.flow.SendFlow;
 import org.nimbus.rtmfp.flow.UserDataChunk;
+import org.nimbus.rtmfp.flow.WriteReceipt;
 import org.nimbus.rtmfp.handshake.Responder;
 import org.nimbus.rtmfp.packet.Chunk;
 import org.nimbus.rtmfp.packet.Datagram;
@@ -68,6 +69,9 @@ public final class Session {
     private long closeRequestDue;
     private long closedAt;
     private boolean closedNotified;
+    /** A last message after which the session ends, and when to end it anyway. */
+    private WriteReceipt closeAfter;
+    private long closeAfterDeadline = Long.MAX_VALUE;
 
     private int tsRx = -1;
     private long tsRxTime;
@@ -287,6 +291,7 @@ public final class Session {
             }
         }
         dispatchEvents(now);
+        closeIfLastMessageDone(now);
     }
 
     private void onTimestamp(int ts, long now) {
@@ -366,6 +371,23 @@ public final class Session {
 
     // ---- closing ----
 
+    /**
+     * Closes the session (§3.5.5.2) once a last message is delivered or abandoned, or at
+     * {@code deadline} if the peer never acknowledges it: e.g. a refusal, which the peer must
+     * read before the session ends.
+     */
+    public void closeWhenDelivered(WriteReceipt receipt, long deadline) {
+        closeAfter = receipt;
+        closeAfterDeadline = deadline;
+    }
+
+    private void closeIfLastMessageDone(long now) {
+        if (closeAfter != null && (closeAfter.status() != WriteReceipt.Status.PENDING || now >= closeAfterDeadline)) {
+            closeAfter = null;
+            close(now);
+        }
+    }
+
     /** Starts an orderly close (§3.5.5.2): close requests until acknowledged or timed out. */
     public void close(long now) {
         if (state != State.OPEN) {
@@ -416,6 +438,7 @@ public final class Session {
             case NEAR_CLOSE -> d = Math.min(closeRequestDue, nearCloseSince + SessionConfig.CLOSED_LINGER_MILLIS);
             case OPEN -> {
                 d = Math.min(lastReceived + config.idleTimeoutMillis(), keepaliveDue());
+                d = Math.min(d, closeAfterDeadline);
                 d = Math.min(d, congestion.nextDeadline());
                 for (RecvFlow f : recvFlows.values()) {
                     d = Math.min(d, f.ackDeadline());
@@ -436,6 +459,7 @@ public final class Session {
     }
 
     void onTimer(long now) {
+        closeIfLastMessageDone(now);
         if (state == State.OPEN) {
             if (now - lastReceived >= config.idleTimeoutMillis()) {
                 counters.increment("session.idle-timeout");
