@@ -39,6 +39,15 @@ public class NimbusApplication extends MultiThreadedApplicationAdapter {
     }
 
     /**
+     * {@code nc.call("echo", responder, value)}: answers with the value itself. A round trip
+     * through Red5's service invocation for clients checking their connection and for the
+     * conformance kit's {@code mix=call} load.
+     */
+    public Object echo(Object value) {
+        return value;
+    }
+
+    /**
      * The registry over NetConnection: {@code nc.call("registry", responder, request)} with the
      * request object of docs/registry-protocol.md; the result is the reply object.
      */

@@ -1,6 +1,5 @@
 package org.nimbus.conformance.load;
 
-import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -8,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs one {@link LoadSpec} against a server and prints its figures: rates, HdrHistogram latency
  * percentiles and, given {@code jmx}, the server's heap and CPU. Returns the exit code: 0 when no
- * operation failed, 1 otherwise, 2 for a mix this kit cannot drive yet.
+ * operation failed, 1 otherwise.
  */
 public final class LoadRunner {
     private final LoadContext context;
@@ -26,19 +25,13 @@ public final class LoadRunner {
             case IDLE -> new IdleMix();
             case LOOKUP -> new LookupMix();
             case INTRODUCE -> new IntroduceMix();
-            case CALL -> null;
+            case CALL -> new CallMix();
         };
     }
 
     public int run() throws Exception {
         LoadSpec spec = context.spec();
         LoadMix mix = mix(spec.mix());
-        if (mix == null) {
-            context.out().println("mix=" + spec.mix().name().toLowerCase(Locale.ROOT) + ": NOT AVAILABLE. It needs "
-                    + "introduction plus peer-to-peer media streams between two kit clients"
-                    + ", which this kit's load mode does not drive yet. No figures are reported.");
-            return 2;
-        }
         context.out().println("load: " + spec.describe() + " against " + context.uri());
         ServerProbe probe = jmx == null ? null : new ServerProbe(jmx);
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {

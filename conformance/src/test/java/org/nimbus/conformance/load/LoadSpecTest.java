@@ -7,7 +7,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** Parsing of --load, the open-loop schedule, the latency line, and the mixes not built yet. */
+/** Parsing of --load, the open-loop schedule, the latency line, and what the call mix refuses. */
 class LoadSpecTest {
 
     @Test
@@ -55,14 +55,11 @@ class LoadSpecTest {
     }
 
     @Test
-    void callSaysItIsNotAvailableInsteadOfReportingFigures() throws Exception {
-        for (String mix : new String[] {"call"}) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int code = new LoadRunner(LoadSpec.parse("sessions=1,rate=1,duration=1s,mix=" + mix), "rtmfp://127.0.0.1:1/x",
-                    null, null, null, Duration.ofSeconds(1), new PrintStream(out, true)).run();
-            assertEquals(2, code);
-            assertTrue(out.toString().contains("NOT AVAILABLE"), out.toString());
-            assertFalse(out.toString().contains("p50"), out.toString());
+    void callRefusesSessionsItCannotPairOrKeepAlive() {
+        for (String spec : new String[] {"sessions=3,rate=100,duration=1s,mix=call", "sessions=1000,rate=10,duration=1s,mix=call"}) {
+            LoadRunner runner = new LoadRunner(LoadSpec.parse(spec), "rtmfp://127.0.0.1:1/x", null, null, null,
+                    Duration.ofSeconds(1), new PrintStream(new ByteArrayOutputStream(), true));
+            assertThrows(IllegalArgumentException.class, runner::run, spec);
         }
     }
 

@@ -210,6 +210,22 @@ class TcNetConnectionIT {
         }
     }
 
+    @Test
+    void kitCallLoadRoundTripsEchoThroughTheNimbusAppAndRelaysBetweenPairs() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int code = new org.nimbus.conformance.load.LoadRunner(
+                org.nimbus.conformance.load.LoadSpec.parse("sessions=20,rate=200,duration=2s,mix=call"), uri("nimbus"),
+                null, null, null, T, new java.io.PrintStream(out, true)).run();
+        String report = out.toString(StandardCharsets.UTF_8);
+        System.out.println(report);
+        assertEquals(0, code, report);
+        assertTrue(report.contains("NetConnections: 20 connected to 'nimbus', 0 failed; 10 pairs"), report);
+        java.util.regex.Matcher m = Pattern.compile("operations: (\\d+) calls and (\\d+) relays done, 0 failed").matcher(report);
+        assertTrue(m.find(), report);
+        assertTrue(Integer.parseInt(m.group(1)) >= 150 && Integer.parseInt(m.group(2)) >= 150, report);
+        assertTrue(report.contains("call (due→result)") && report.contains("relay (due→onRelay)"), report);
+    }
+
     /** A 2-second FLV with H.264 video and AAC audio. */
     private static Path sourceFlv() throws Exception {
         Path src = work.resolve("src.flv");
