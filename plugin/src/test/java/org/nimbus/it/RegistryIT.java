@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -29,14 +30,17 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.nimbus.it.RegistryClients.Tcp;
-import org.nimbus.it.RegistryClients.Ws;
+import org.nimbus.conformance.registry.FrameReader;
+import org.nimbus.conformance.registry.RegistryConnection;
+import org.nimbus.conformance.registry.TcpRegistryConnection;
+import org.nimbus.conformance.registry.WsRegistryConnection;
 
-/** The registry of a real Red5 install, over real TCP and WebSocket connections. */
+/** The registry of a real Red5 install, over real TCP and WebSocket connections (the conformance kit's registry client). */
 class RegistryIT {
     private static final String SECRET = "it-secret-0123456789";
     private static final int KEEPALIVE = 2;
     private static final int PER_IP = 24;
+    private static final Duration WAIT = Duration.ofSeconds(10);
     private static Red5Install red5;
 
     @BeforeAll
@@ -54,6 +58,23 @@ class RegistryIT {
         if (red5 != null) {
             red5.close();
         }
+    }
+
+    private static TcpRegistryConnection tcp() throws IOException {
+        return new TcpRegistryConnection(new InetSocketAddress("127.0.0.1", red5.registryTcpPort), WAIT);
+    }
+
+    private static WsRegistryConnection ws() throws IOException {
+        return new WsRegistryConnection(URI.create("ws://127.0.0.1:" + red5.registryWsPort + "/registry"), WAIT);
+    }
+
+    private static JsonObject json(String text) {
+        return JsonParser.parseString(text).getAsJsonObject();
+    }
+
+    /** Sends a request with a fresh id and returns the frame carrying that id. */
+    private static JsonObject call(RegistryConnection c, String request) throws Exception {
+        return c.call(json(request), WAIT);
     }
 
     private static String token(String name, long expiry) throws Exception {
@@ -81,68 +102,68 @@ class RegistryIT {
 
     @Test
     void tcpAndWebSocketUsersFindEachOtherFollowPresenceAndRelay() throws Exception {
-        try (Tcp alice = new Tcp(red5.registryTcpPort); Ws bob = new Ws(red5.registryWsPort)) {
-            assertEquals("Alice", alice.call(hello("Alice")).get("name").getAsString());
-            JsonObject w = bob.call(hello("bob"));
+        try (TcpRegistryConnection alice = tcp(); WsRegistryConnection bob = ws()) {
+            assertEquals("Alice", call(alice, hello("Alice")).get("name").getAsString());
+            JsonObject w = call(bob, hello("bob"));
             assertEquals("welcome", op(w), w.toString());
             assertEquals(KEEPALIVE, w.get("keepalive").getAsInt());
-            JsonObject sub = alice.call("{\"op\":\"subscribe\",\"names\":[\"BOB\"]}");
+            JsonObject sub = call(alice, "{\"op\":\"subscribe\",\"names\":[\"BOB\"]}");
             assertEquals(0, sub.getAsJsonArray("online").size());
 
-            assertEquals("registered", op(bob.call("{\"op\":\"register\",\"peerId\":\"" + peerId(2) + "\"}")));
-            assertEquals("registered", op(alice.call("{\"op\":\"register\",\"peerId\":\"" + peerId(1) + "\"}")));
-            JsonObject online = alice.await("presence");
+            assertEquals("registered", op(call(bob, "{\"op\":\"register\",\"peerId\":\"" + peerId(2) + "\"}")));
+            assertEquals("registered", op(call(alice, "{\"op\":\"register\",\"peerId\":\"" + peerId(1) + "\"}")));
+            JsonObject online = alice.awaitOp("presence", WAIT);
             assertEquals("bob", online.get("name").getAsString());
             assertTrue(online.get("online").getAsBoolean());
 
-            JsonObject found = bob.call("{\"op\":\"lookup\",\"name\":\"alice\"}");
+            JsonObject found = call(bob, "{\"op\":\"lookup\",\"name\":\"alice\"}");
             assertTrue(found.get("online").getAsBoolean());
             assertEquals(peerId(1), found.getAsJsonArray("peerIds").get(0).getAsString());
-            assertEquals(peerId(2), alice.call("{\"op\":\"lookup\",\"name\":\"Bob\"}").getAsJsonArray("peerIds").get(0).getAsString());
+            assertEquals(peerId(2), call(alice, "{\"op\":\"lookup\",\"name\":\"Bob\"}").getAsJsonArray("peerIds").get(0).getAsString());
 
-            assertEquals(1, bob.call("{\"op\":\"send\",\"to\":\"Alice\",\"text\":\"hello from the web\"}").get("delivered").getAsInt());
-            JsonObject m = alice.await("message");
+            assertEquals(1, call(bob, "{\"op\":\"send\",\"to\":\"Alice\",\"text\":\"hello from the web\"}").get("delivered").getAsInt());
+            JsonObject m = alice.awaitOp("message", WAIT);
             assertEquals("bob", m.get("from").getAsString());
             assertEquals("hello from the web", m.get("text").getAsString());
-            alice.call("{\"op\":\"send\",\"to\":\"bob\",\"text\":\"and from the socket\"}");
-            assertEquals("and from the socket", bob.await("message").get("text").getAsString());
+            call(alice, "{\"op\":\"send\",\"to\":\"bob\",\"text\":\"and from the socket\"}");
+            assertEquals("and from the socket", bob.awaitOp("message", WAIT).get("text").getAsString());
 
             bob.close();
-            JsonObject offline = alice.await("presence");
+            JsonObject offline = alice.awaitOp("presence", WAIT);
             assertFalse(offline.get("online").getAsBoolean());
-            assertFalse(alice.call("{\"op\":\"lookup\",\"name\":\"bob\"}").get("online").getAsBoolean());
-            assertError("unknown-user", alice.call("{\"op\":\"send\",\"to\":\"bob\",\"text\":\"gone?\"}"));
+            assertFalse(call(alice, "{\"op\":\"lookup\",\"name\":\"bob\"}").get("online").getAsBoolean());
+            assertError("unknown-user", call(alice, "{\"op\":\"send\",\"to\":\"bob\",\"text\":\"gone?\"}"));
         }
     }
 
     @Test
     void forgedAndExpiredTokensAreRefused() throws Exception {
-        try (Tcp c = new Tcp(red5.registryTcpPort)) {
+        try (TcpRegistryConnection c = tcp()) {
             String forged = token("carol", Instant.now().getEpochSecond() + 600).replace("carol", "admin");
-            assertError("bad-token", c.call("{\"op\":\"hello\",\"v\":1,\"token\":\"" + forged + "\"}"));
+            assertError("bad-token", call(c, "{\"op\":\"hello\",\"v\":1,\"token\":\"" + forged + "\"}"));
             String expired = token("carol", Instant.now().getEpochSecond() - 5);
-            assertError("token-expired", c.call("{\"op\":\"hello\",\"v\":1,\"token\":\"" + expired + "\"}"));
-            assertError("not-authenticated", c.call("{\"op\":\"register\",\"peerId\":\"" + peerId(3) + "\"}"));
-            assertEquals("welcome", op(c.call(hello("carol"))));
+            assertError("token-expired", call(c, "{\"op\":\"hello\",\"v\":1,\"token\":\"" + expired + "\"}"));
+            assertError("not-authenticated", call(c, "{\"op\":\"register\",\"peerId\":\"" + peerId(3) + "\"}"));
+            assertEquals("welcome", op(call(c, hello("carol"))));
         }
     }
 
     @Test
     void guestsHeldAtOnceNeverShareAName() throws Exception {
-        List<Tcp> guests = new ArrayList<>();
+        List<TcpRegistryConnection> guests = new ArrayList<>();
         Set<String> names = new HashSet<>();
         try {
             for (int i = 0; i < PER_IP / 2; i++) {
-                Tcp g = new Tcp(red5.registryTcpPort);
+                TcpRegistryConnection g = tcp();
                 guests.add(g);
-                JsonObject w = g.call("{\"op\":\"hello\",\"v\":1,\"guest\":true}");
+                JsonObject w = call(g, "{\"op\":\"hello\",\"v\":1,\"guest\":true}");
                 assertTrue(w.get("guest").getAsBoolean());
                 String name = w.get("name").getAsString();
                 assertTrue(name.matches("guest-[a-z2-7]{8}"), name);
                 assertTrue(names.add(name), "two guests got " + name);
             }
         } finally {
-            for (Tcp g : guests) {
+            for (TcpRegistryConnection g : guests) {
                 g.close();
             }
         }
@@ -150,102 +171,102 @@ class RegistryIT {
 
     @Test
     void aSilentConnectionLosesItsNameWithinTheKeepalive() throws Exception {
-        try (Tcp watcher = new Tcp(red5.registryTcpPort); Tcp silent = new Tcp(red5.registryTcpPort)) {
-            watcher.call(hello("dave"));
-            watcher.call("{\"op\":\"subscribe\",\"names\":[\"erin\"]}");
-            silent.call(hello("erin"));
-            silent.call("{\"op\":\"register\",\"peerId\":\"" + peerId(5) + "\"}");
-            watcher.await("presence");
+        try (TcpRegistryConnection watcher = tcp(); TcpRegistryConnection silent = tcp()) {
+            call(watcher, hello("dave"));
+            call(watcher, "{\"op\":\"subscribe\",\"names\":[\"erin\"]}");
+            call(silent, hello("erin"));
+            call(silent, "{\"op\":\"register\",\"peerId\":\"" + peerId(5) + "\"}");
+            watcher.awaitOp("presence", WAIT);
             long start = System.nanoTime();
             // the watcher keeps pinging; the silent one, like a host that vanished, sends nothing
             JsonObject offline = null;
             while (offline == null) {
-                watcher.call("{\"op\":\"ping\"}");
+                call(watcher, "{\"op\":\"ping\"}");
                 try {
-                    offline = watcher.await(o -> op(o).equals("presence"), Duration.ofMillis(500));
-                } catch (AssertionError notYet) {
+                    offline = watcher.await(o -> op(o).equals("presence"), Duration.ofMillis(500), "presence");
+                } catch (IOException notYet) {
                     assertTrue(System.nanoTime() - start < Duration.ofSeconds(KEEPALIVE * 3L).toNanos(), "erin still online");
                 }
             }
             assertFalse(offline.get("online").getAsBoolean());
             double seconds = (System.nanoTime() - start) / 1e9;
             assertTrue(seconds <= KEEPALIVE * 1.5 + 1.5, "dropped after " + seconds + " s");
-            assertError("idle", silent.await("error"));
-            silent.awaitClosedByServer();
+            assertError("idle", silent.awaitOp("error", WAIT));
+            assertTrue(silent.awaitClosedByServer(WAIT), "not closed by the server");
         }
     }
 
     @Test
     void aClosedTcpConnectionLosesItsNameAtOnce() throws Exception {
-        try (Tcp watcher = new Tcp(red5.registryTcpPort)) {
-            watcher.call(hello("frank"));
-            watcher.call("{\"op\":\"subscribe\",\"names\":[\"gina\"]}");
-            Tcp gina = new Tcp(red5.registryTcpPort);
-            gina.call(hello("gina"));
-            gina.call("{\"op\":\"register\",\"peerId\":\"" + peerId(6) + "\"}");
-            assertTrue(watcher.await("presence").get("online").getAsBoolean());
+        try (TcpRegistryConnection watcher = tcp()) {
+            call(watcher, hello("frank"));
+            call(watcher, "{\"op\":\"subscribe\",\"names\":[\"gina\"]}");
+            TcpRegistryConnection gina = tcp();
+            call(gina, hello("gina"));
+            call(gina, "{\"op\":\"register\",\"peerId\":\"" + peerId(6) + "\"}");
+            assertTrue(watcher.awaitOp("presence", WAIT).get("online").getAsBoolean());
             gina.close();
-            JsonObject off = watcher.await(o -> op(o).equals("presence"), Duration.ofMillis(KEEPALIVE * 1000L));
+            JsonObject off = watcher.await(o -> op(o).equals("presence"), Duration.ofMillis(KEEPALIVE * 1000L), "presence");
             assertFalse(off.get("online").getAsBoolean());
         }
     }
 
     @Test
     void badInputGetsErrorsOrACloseAndOthersAreUnaffected() throws Exception {
-        try (Tcp bystander = new Tcp(red5.registryTcpPort)) {
-            bystander.call(hello("hank"));
-            try (Tcp c = new Tcp(red5.registryTcpPort)) {
-                c.sendBytes(RegistryClients.frame("{not json"));
-                assertError("bad-json", c.await("error"));
-                assertError("unknown-op", c.call("{\"op\":\"teleport\"}"));
-                assertEquals("pong", op(c.call("{\"op\":\"ping\"}")));
+        try (TcpRegistryConnection bystander = tcp()) {
+            call(bystander, hello("hank"));
+            try (TcpRegistryConnection c = tcp()) {
+                c.sendBytes(FrameReader.frame("{not json"));
+                assertError("bad-json", c.awaitOp("error", WAIT));
+                assertError("unknown-op", call(c, "{\"op\":\"teleport\"}"));
+                assertEquals("pong", op(call(c, "{\"op\":\"ping\"}")));
                 c.sendBytes(new byte[] {0, 0, 0x10, 1}); // 4097 > registry.max_frame_bytes
-                assertError("frame-too-large", c.await("error"));
-                c.awaitClosedByServer();
+                assertError("frame-too-large", c.awaitOp("error", WAIT));
+                assertTrue(c.awaitClosedByServer(WAIT), "not closed by the server");
             }
-            try (Tcp slow = new Tcp(red5.registryTcpPort)) {
-                byte[] ping = RegistryClients.frame("{\"op\":\"ping\"}");
+            try (TcpRegistryConnection slow = tcp()) {
+                byte[] ping = FrameReader.frame("{\"op\":\"ping\"}");
                 slow.sendBytes(java.util.Arrays.copyOf(ping, 5));
-                assertError("frame-timeout", slow.await("error"));
-                slow.awaitClosedByServer();
+                assertError("frame-timeout", slow.awaitOp("error", WAIT));
+                assertTrue(slow.awaitClosedByServer(WAIT), "not closed by the server");
             }
-            try (Ws w = new Ws(red5.registryWsPort)) {
+            try (WsRegistryConnection w = ws()) {
                 w.sendText("{\"op\":\"ping\"}");
-                assertError("text-frame", w.await("error"));
-                assertEquals("pong", op(w.call("{\"op\":\"ping\"}")));
+                assertError("text-frame", w.awaitOp("error", WAIT));
+                assertEquals("pong", op(call(w, "{\"op\":\"ping\"}")));
             }
-            assertEquals("pong", op(bystander.call("{\"op\":\"ping\"}")));
+            assertEquals("pong", op(call(bystander, "{\"op\":\"ping\"}")));
         }
     }
 
     @Test
     void manyConnectionsAndRegistrationsFromOneAddressStayBounded() throws Exception {
-        List<Tcp> open = new ArrayList<>();
-        try (Tcp bystander = new Tcp(red5.registryTcpPort)) {
-            bystander.call(hello("ivan"));
+        List<TcpRegistryConnection> open = new ArrayList<>();
+        try (TcpRegistryConnection bystander = tcp()) {
+            call(bystander, hello("ivan"));
             // one connection holds one peer ID: thousands of registrations replace each other
             for (int i = 0; i < 2000; i++) {
-                bystander.send("{\"op\":\"register\",\"peerId\":\"" + peerId(100_000 + i) + "\"}");
+                bystander.send(json("{\"op\":\"register\",\"peerId\":\"" + peerId(100_000 + i) + "\"}"));
             }
-            JsonObject found = bystander.call("{\"op\":\"lookup\",\"name\":\"ivan\"}");
+            JsonObject found = call(bystander, "{\"op\":\"lookup\",\"name\":\"ivan\"}");
             assertEquals(List.of(peerId(101_999)), found.getAsJsonArray("peerIds").asList().stream().map(e -> e.getAsString()).toList());
 
             JsonObject refusal = null;
             while (refusal == null && open.size() < PER_IP + 5) {
-                Tcp c = new Tcp(red5.registryTcpPort);
+                TcpRegistryConnection c = tcp();
                 open.add(c);
-                c.send("{\"op\":\"ping\"}");
-                JsonObject first = c.await(o -> true, RegistryClients.WAIT);
+                c.send(json("{\"op\":\"ping\"}"));
+                JsonObject first = c.await(o -> true, WAIT, "a first frame");
                 if (op(first).equals("error")) {
                     refusal = first;
                 }
             }
             assertError("too-many-connections", refusal);
-            open.get(open.size() - 1).awaitClosedByServer();
+            assertTrue(open.get(open.size() - 1).awaitClosedByServer(WAIT), "not closed by the server");
             assertTrue(open.size() <= PER_IP, "refused only at connection " + open.size());
-            assertEquals("pong", op(bystander.call("{\"op\":\"ping\"}")));
+            assertEquals("pong", op(call(bystander, "{\"op\":\"ping\"}")));
         } finally {
-            for (Tcp c : open) {
+            for (TcpRegistryConnection c : open) {
                 c.close();
             }
         }
@@ -275,8 +296,8 @@ class RegistryIT {
         assertEquals(200, r.statusCode(), r.body());
         JsonObject o = JsonParser.parseString(r.body()).getAsJsonObject();
         assertEquals("Zoë", o.get("name").getAsString());
-        try (Tcp c = new Tcp(red5.registryTcpPort)) {
-            JsonObject w = c.call("{\"op\":\"hello\",\"v\":1,\"token\":\"" + o.get("token").getAsString() + "\"}");
+        try (TcpRegistryConnection c = tcp()) {
+            JsonObject w = call(c, "{\"op\":\"hello\",\"v\":1,\"token\":\"" + o.get("token").getAsString() + "\"}");
             assertEquals("Zoë", w.get("name").getAsString(), w.toString());
         }
         HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + red5.httpPort
