@@ -1,6 +1,7 @@
 package org.nimbus.conformance.load;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
 import org.nimbus.conformance.client.UdpTransport;
@@ -20,6 +21,8 @@ import org.nimbus.conformance.wire.WireFormatException;
  */
 final class InitiatorSocket implements Runnable, AutoCloseable {
     private static final long SWEEP_NANOS = 50_000_000L;
+    /** Asked of the kernel (which caps it at net.core.rmem_max): Redirects and RHellos arrive in bursts. */
+    private static final int RECEIVE_BUFFER_BYTES = 4 << 20;
 
     private final UdpTransport transport;
     private final InetSocketAddress server;
@@ -30,7 +33,9 @@ final class InitiatorSocket implements Runnable, AutoCloseable {
     private volatile String error;
 
     InitiatorSocket(InetSocketAddress server, IntroductionLedger ledger) throws IOException {
-        this.transport = new UdpTransport();
+        DatagramSocket socket = new DatagramSocket();
+        socket.setReceiveBufferSize(RECEIVE_BUFFER_BYTES);
+        this.transport = new UdpTransport(socket);
         this.server = server;
         this.ledger = ledger;
     }

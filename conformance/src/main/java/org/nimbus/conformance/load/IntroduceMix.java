@@ -27,7 +27,8 @@ import org.nimbus.conformance.client.Session;
  * Redirects and timeouts are failures, counted apart.
  */
 final class IntroduceMix implements LoadMix {
-    static final int SOCKETS = 4;
+    /** Initiator sockets the IHellos are spread over (each also receives the targets' RHellos). */
+    static final int SOCKETS = 16;
     static final int DIRECT_EVERY = 50;
     static final int DIRECT_WORKERS = 8;
     /** The one IHello retransmission, as the kit's handshakes do it (RFC 7016 §3.5.1.1.1). */
