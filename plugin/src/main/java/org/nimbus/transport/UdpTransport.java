@@ -99,6 +99,12 @@ public final class UdpTransport implements AutoCloseable {
             handlerErrors.incrementAndGet();
             return; // unbound meanwhile (shutdown)
         }
+        if (s.isClosing()) {
+            // The sender's IoSession (a handshake) is still being closed and MINA hands it out
+            // again; a write to it would vanish. Send once it is gone, on a fresh one.
+            s.getCloseFuture().addListener(f -> send(local, to, datagram));
+            return;
+        }
         s.write(IoBuffer.wrap(datagram));
         if (!keepPeer.test(to)) {
             s.closeOnFlush();
