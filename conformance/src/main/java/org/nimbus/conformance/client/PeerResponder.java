@@ -47,8 +47,11 @@ public final class PeerResponder {
     private static final int COOKIE_LENGTH = 64;
     private static final int HMAC_LENGTH = 10;
     private static final Duration SLICE = Duration.ofMillis(5);
-    /** How long {@link #serve} waits for a datagram before it looks at its stop condition again. */
-    public static final Duration STOP_CHECK = Duration.ofSeconds(1);
+    /**
+     * How long {@link #serve} waits for a datagram before it looks at its stop condition again;
+     * to stop it sooner, send its socket any datagram after the condition changes.
+     */
+    public static final Duration STOP_CHECK = Duration.ofSeconds(10);
 
     private final Session server;
     private final UdpTransport transport;
@@ -113,7 +116,8 @@ public final class PeerResponder {
 
     /**
      * Serves everything this socket brings, on this thread, for as long as {@code keepServing}
-     * holds (checked at least every {@link #STOP_CHECK}), as a Flash peer that stays online does:
+     * holds (checked after each datagram, and at least every {@link #STOP_CHECK}), as a Flash
+     * peer that stays online does:
      * the server session (its pings and Forwarded IHellos), initiators' IHellos and IIKeyings,
      * and the direct sessions they open. Each datagram is handled as it arrives; a direct session
      * goes to {@code onAccepted} once its first packet has come.

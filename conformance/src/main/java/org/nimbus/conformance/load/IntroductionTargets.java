@@ -1,5 +1,10 @@
 package org.nimbus.conformance.load;
 
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +27,7 @@ final class IntroductionTargets {
     /** Stack per serving thread: the serve loop is shallow, and there may be 10 000 of them. */
     private static final long STACK_BYTES = 256 * 1024;
 
-    private record Target(RtmfpClient client, Session session, Thread thread) {
+    private record Target(int port, Thread thread) {
     }
 
     private final List<Target> targets = new ArrayList<>();
@@ -60,7 +65,7 @@ final class IntroductionTargets {
             Thread thread = new Thread(null, () -> serve(c, owner, s, responder), "load-target-" + n, STACK_BYTES);
             thread.setDaemon(true);
             synchronized (this) {
-                targets.add(new Target(client, s, thread));
+                targets.add(new Target(client.transport().localPort(), thread));
                 peerIds.add(s.info().peerId());
             }
             thread.start();
@@ -93,14 +98,24 @@ final class IntroductionTargets {
         return List.copyOf(peerIds);
     }
 
-    /** Ends serving (seen within {@link PeerResponder#STOP_CHECK}); each target closes its session. */
-    void stop(LoadContext c) throws InterruptedException {
+    /**
+     * Ends serving: an empty datagram wakes each target's loop, which sees the flag, closes its
+     * session and its socket. Waits for them (a target whose wake-up got lost stops within
+     * {@link PeerResponder#STOP_CHECK}).
+     */
+    void stop(LoadContext c) throws InterruptedException, IOException {
         serving = false;
-        long deadline = System.nanoTime() + PeerResponder.STOP_CHECK.toNanos() + c.timeout().toNanos() * 2;
         List<Target> all;
         synchronized (this) {
             all = List.copyOf(targets);
         }
+        try (DatagramSocket waker = new DatagramSocket()) {
+            for (Target t : all) {
+                waker.send(new DatagramPacket(new byte[0], 0,
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), t.port())));
+            }
+        }
+        long deadline = System.nanoTime() + PeerResponder.STOP_CHECK.toNanos() + c.timeout().toNanos() * 2;
         for (Target t : all) {
             t.thread().join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         }
