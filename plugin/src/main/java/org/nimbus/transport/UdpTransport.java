@@ -44,6 +44,9 @@ public final class UdpTransport implements AutoCloseable {
     public UdpTransport(DatagramReceiver receiver, Predicate<InetSocketAddress> keepPeer) {
         this.keepPeer = keepPeer;
         acceptor.setSessionRecycler(new ExpiringSessionRecycler(SESSION_EXPIRY_SECONDS));
+        // UDP "sessions" hold no connection: unbinding need not close thousands of them one by
+        // one (with 10 000 peers that made shutdown hang in disconnectSessions).
+        acceptor.setCloseOnDeactivation(false);
         DatagramSessionConfig cfg = acceptor.getSessionConfig();
         cfg.setReuseAddress(false);
         cfg.setReceiveBufferSize(1 << 20);
@@ -105,7 +108,14 @@ public final class UdpTransport implements AutoCloseable {
             s.getCloseFuture().addListener(f -> send(local, to, datagram));
             return;
         }
-        s.write(IoBuffer.wrap(datagram));
+        try {
+            s.write(IoBuffer.wrap(datagram));
+        } catch (RuntimeException e) {
+            // MINA can fail a write to a session that began closing after the check above; the
+            // datagram is lost as on any network (RFC 7016 senders retransmit), the caller goes on.
+            handlerErrors.incrementAndGet();
+            return;
+        }
         if (!keepPeer.test(to)) {
             s.closeOnFlush();
         }
