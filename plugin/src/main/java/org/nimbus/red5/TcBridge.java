@@ -1,7 +1,6 @@
 package org.nimbus.red5;
 
 import java.net.InetSocketAddress;
-import java.util.HexFormat;
 import org.nimbus.config.NimbusConfig;
 import org.nimbus.config.TcSettings;
 import org.nimbus.introduction.PeerDirectory;
@@ -84,22 +83,7 @@ public final class TcBridge implements TcApplication, AutoCloseable {
 
     /** Binds the TC service to the running endpoint's loop. */
     public void start(RtmfpServer rtmfp) {
-        tc.bind(new TcFlowService.Loop() {
-            @Override
-            public void execute(Runnable task) {
-                rtmfp.loop().execute(task);
-            }
-
-            @Override
-            public long now() {
-                return rtmfp.loop().now();
-            }
-
-            @Override
-            public void flush(org.nimbus.rtmfp.session.Session session) {
-                rtmfp.endpoint().service(session, rtmfp.loop().now());
-            }
-        }, HexFormat.of().formatHex(rtmfp.endpoint().responder().fingerprint()), rtmfp.endpoint().counters());
+        rtmfp.attach(tc);
     }
 
     /** The TC service (its connected NetConnections, by peer ID). */

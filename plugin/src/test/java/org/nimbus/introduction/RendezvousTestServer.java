@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.nimbus.group.GroupService;
@@ -57,22 +56,7 @@ public final class RendezvousTestServer {
         flows.add(tc[0]).add(peers).add(new GroupService(server.endpoint(), server.loop()::now));
         IntroductionService.install(server.endpoint(), peers, IntroductionLimits.defaults());
         server.start(List.of(bind));
-        tc[0].bind(new TcFlowService.Loop() {
-            @Override
-            public void execute(Runnable task) {
-                server.loop().execute(task);
-            }
-
-            @Override
-            public long now() {
-                return server.loop().now();
-            }
-
-            @Override
-            public void flush(Session session) {
-                server.endpoint().service(session, server.loop().now());
-            }
-        }, HexFormat.of().formatHex(server.endpoint().responder().fingerprint()), server.endpoint().counters());
+        server.attach(tc[0]);
         System.out.println("READY " + bind);
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -87,22 +86,7 @@ class MediaBackPressureTest {
         tc = new TcFlowService(app, new PeerDirectory(), 15_000, 10_000, BOUND);
         server = new RtmfpServer(new SessionConfig(100, 15_000, 60_000, 1 << 20, 16), new FlowDispatcher().add(tc));
         server.start(List.of(new InetSocketAddress("127.0.0.1", port)));
-        tc.bind(new TcFlowService.Loop() {
-            @Override
-            public void execute(Runnable task) {
-                server.loop().execute(task);
-            }
-
-            @Override
-            public long now() {
-                return server.loop().now();
-            }
-
-            @Override
-            public void flush(org.nimbus.rtmfp.session.Session session) {
-                server.endpoint().service(session, server.loop().now());
-            }
-        }, HexFormat.of().formatHex(server.endpoint().responder().fingerprint()), server.endpoint().counters());
+        server.attach(tc);
         uri = "rtmfp://127.0.0.1:" + port + "/live";
     }
 

@@ -72,22 +72,7 @@ class TcFlowServiceTest {
         FlowDispatcher flows = new FlowDispatcher().add(tc);
         server = new RtmfpServer(new SessionConfig(100, 15_000, 60_000, 1 << 20, 16), flows);
         server.start(List.of(new InetSocketAddress("127.0.0.1", port)));
-        tc.bind(new TcFlowService.Loop() {
-            @Override
-            public void execute(Runnable task) {
-                server.loop().execute(task);
-            }
-
-            @Override
-            public long now() {
-                return server.loop().now();
-            }
-
-            @Override
-            public void flush(org.nimbus.rtmfp.session.Session session) {
-                server.endpoint().service(session, server.loop().now());
-            }
-        }, HexFormat.of().formatHex(server.endpoint().responder().fingerprint()), server.endpoint().counters());
+        server.attach(tc);
         uri = "rtmfp://127.0.0.1:" + port + "/live";
     }
 
