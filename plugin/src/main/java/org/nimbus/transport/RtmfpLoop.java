@@ -2,6 +2,8 @@ package org.nimbus.transport;
 
 import java.net.InetSocketAddress;
 import java.util.Queue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -69,6 +71,19 @@ public final class RtmfpLoop implements AutoCloseable {
     public void execute(Runnable task) {
         tasks.add(task);
         LockSupport.unpark(thread);
+    }
+
+    /** Runs a computation on the loop thread (where sessions may be read) and hands back its result. */
+    public <T> CompletableFuture<T> submit(Callable<T> computation) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        execute(() -> {
+            try {
+                result.complete(computation.call());
+            } catch (Exception e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
     }
 
     public boolean inLoop() {

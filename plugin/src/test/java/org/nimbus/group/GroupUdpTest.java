@@ -109,15 +109,7 @@ class GroupUdpTest {
     }
 
     private <T> T onLoop(Callable<T> c) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        server.loop().execute(() -> {
-            try {
-                f.complete(c.call());
-            } catch (Exception e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f.get(10, TimeUnit.SECONDS);
+        return server.loop().submit(c).get(10, TimeUnit.SECONDS);
     }
 
     private long peerMessagesSent() {

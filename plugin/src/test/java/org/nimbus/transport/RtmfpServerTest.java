@@ -263,9 +263,7 @@ class RtmfpServerTest {
         assertEquals(0, (int) onLoop(() -> server.endpoint().sessionCount()));
     }
 
-    private <T> T onLoop(java.util.function.Supplier<T> s) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        server.loop().execute(() -> f.complete(s.get()));
-        return f.get(5, TimeUnit.SECONDS);
+    private <T> T onLoop(java.util.concurrent.Callable<T> c) throws Exception {
+        return server.loop().submit(c).get(5, TimeUnit.SECONDS);
     }
 }
