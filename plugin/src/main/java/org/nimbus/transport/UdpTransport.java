@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.apache.mina.core.buffer.IoBuffer;
@@ -97,7 +98,7 @@ public final class UdpTransport implements AutoCloseable {
     public void send(InetSocketAddress local, InetSocketAddress to, byte[] datagram) {
         IoSession s;
         try {
-            s = acceptor.newSession(to, local);
+            s = acceptor.newSession(to, boundAddress(local));
         } catch (RuntimeException e) {
             handlerErrors.incrementAndGet();
             return; // unbound meanwhile (shutdown)
@@ -119,6 +120,25 @@ public final class UdpTransport implements AutoCloseable {
         if (!keepPeer.test(to)) {
             s.closeOnFlush();
         }
+    }
+
+    /**
+     * The bound address a session's local address stands for. A wildcard socket reports its
+     * sessions' local address as the IPv6 wildcard while MINA keys it by the address it was
+     * bound with (0.0.0.0): newSession wants the latter.
+     */
+    private SocketAddress boundAddress(InetSocketAddress local) {
+        Set<SocketAddress> bound = acceptor.getLocalAddresses();
+        if (bound.contains(local) || !local.getAddress().isAnyLocalAddress()) {
+            return local;
+        }
+        for (SocketAddress a : bound) {
+            InetSocketAddress b = (InetSocketAddress) a;
+            if (b.getPort() == local.getPort() && b.getAddress().isAnyLocalAddress()) {
+                return b;
+            }
+        }
+        return local;
     }
 
     /** Per-remote-address IoSessions MINA holds now: only peers with RTMFP sessions keep one. */

@@ -226,6 +226,33 @@ class RtmfpServerTest {
     }
 
     @Test
+    void theDefaultWildcardBindAnswersOnIpv4AndIpv6Loopback() throws Exception {
+        int wildcardPort;
+        try (DatagramSocket probe = new DatagramSocket(0)) {
+            wildcardPort = probe.getLocalPort();
+        }
+        // "*:port", the shipped default: one dual-stack socket
+        try (RtmfpServer wildcard = new RtmfpServer(SessionConfig.defaults(), new Echo())
+                .start(org.nimbus.config.NimbusConfig.from(props("rtmfp.bind", "*:" + wildcardPort))
+                        .get(org.nimbus.config.NimbusConfig.RTMFP_BIND))) {
+            for (String host : new String[] {"127.0.0.1", "[::1]"}) {
+                try (RtmfpClient client = new RtmfpClient()) {
+                    Session s = client.connect("rtmfp://" + host + ":" + wildcardPort + "/nimbus", ConnectOptions.defaults());
+                    s.ping(T);
+                    assertTrue(s.close(T), "session over " + host);
+                }
+            }
+            assertEquals(0, wildcard.udp().handlerErrors());
+        }
+    }
+
+    private static java.util.Properties props(String k, String v) {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty(k, v);
+        return p;
+    }
+
+    @Test
     void ihelloFloodFromManySourcesLeavesNoStateBehind() throws Exception {
         // A real librtmfp IHello, captured (vectors/startup-librtmfp-mona.json), replayed from many sources.
         com.google.gson.JsonObject vectors;
