@@ -48,4 +48,27 @@ class RegistryLauncherJmxTest {
         }
         assertFalse(mbs.isRegistered(name));
     }
+
+    @Test
+    void aTakenTcpPortDisablesOnlyTcpAndTheWebSocketStillServes() throws Exception {
+        int ws;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            ws = probe.getLocalPort();
+        }
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Properties p = new Properties();
+            p.setProperty("registry.tcp.bind", "127.0.0.1:" + taken.getLocalPort());
+            p.setProperty("registry.ws.bind", "127.0.0.1:" + ws);
+            RegistryLauncher registry = RegistryLauncher.start(NimbusConfig.from(p));
+            try (RegistryConnection c = new org.nimbus.conformance.registry.WsRegistryConnection(
+                    java.net.URI.create("ws://127.0.0.1:" + ws + "/"), T)) {
+                JsonObject hello = RegistryConnection.request("hello");
+                hello.addProperty("v", 1);
+                hello.addProperty("guest", true);
+                assertEquals("welcome", c.call(hello, T).get("op").getAsString());
+            } finally {
+                registry.close();
+            }
+        }
+    }
 }

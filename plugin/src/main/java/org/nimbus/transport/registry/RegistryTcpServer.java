@@ -86,9 +86,12 @@ public final class RegistryTcpServer implements AutoCloseable {
     public void bind(List<InetSocketAddress> addresses) throws IOException {
         try {
             acceptor.bind(new ArrayList<SocketAddress>(addresses));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // MINA's socket acceptor reports an address in use as an IllegalStateException
+            // ("Can't overwrite cause with a null"): name the addresses instead.
             acceptor.unbind();
-            throw new IOException("cannot bind registry TCP " + BindAddresses.describe(addresses) + ": " + e.getMessage(), e);
+            throw new IOException("cannot bind registry TCP " + BindAddresses.describe(addresses)
+                    + " (address in use?): " + e.getMessage(), e);
         }
     }
 
