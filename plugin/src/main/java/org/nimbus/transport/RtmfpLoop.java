@@ -25,7 +25,7 @@ public final class RtmfpLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RtmfpLoop.class);
     private static final int DATAGRAM_QUEUE = 16_384;
 
-    private record Inbound(InetSocketAddress from, byte[] data, DatagramOutput replies) {
+    private record Inbound(InetSocketAddress from, byte[] data, DatagramOutput replies, Runnable settled) {
     }
 
     private final RtmfpEndpoint endpoint;
@@ -58,10 +58,14 @@ public final class RtmfpLoop implements AutoCloseable {
         return endpoint;
     }
 
-    /** From the transport thread: queue a datagram, or drop it when the loop is saturated. */
-    public void offer(InetSocketAddress from, byte[] data, DatagramOutput replies) {
-        if (!datagrams.offer(new Inbound(from, data, replies))) {
+    /**
+     * From the transport thread: queue a datagram, or drop it when the loop is saturated.
+     * {@code settled} runs after the endpoint has handled it, or at once when it is dropped.
+     */
+    public void offer(InetSocketAddress from, byte[] data, DatagramOutput replies, Runnable settled) {
+        if (!datagrams.offer(new Inbound(from, data, replies, settled))) {
             counters.increment("drop.overload");
+            settled.run();
             return;
         }
         LockSupport.unpark(thread);
@@ -103,6 +107,7 @@ public final class RtmfpLoop implements AutoCloseable {
                 for (int i = 0; i < 256 && (in = datagrams.poll()) != null; i++) {
                     Inbound d = in;
                     safely(() -> endpoint.receive(d.from(), d.data(), d.replies(), now()));
+                    safely(d.settled());
                     worked = true;
                 }
                 long now = now();

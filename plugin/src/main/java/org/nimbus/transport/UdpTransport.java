@@ -16,7 +16,6 @@ import org.apache.mina.transport.socket.DatagramSessionConfig;
 import org.apache.mina.transport.socket.nio.NioDatagramAcceptor;
 import org.nimbus.config.BindAddresses;
 import org.nimbus.rtmfp.session.DatagramOutput;
-import org.nimbus.rtmfp.session.DatagramReceiver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,18 +30,20 @@ public final class UdpTransport implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UdpTransport.class);
     /** Longer than any RTMFP idle timeout: an established peer's IoSession outlives quiet spells. */
     private static final int SESSION_EXPIRY_SECONDS = 300;
+    /** Set once an IoSession's close is queued: writes after it would be silently dropped. */
+    private static final String RELEASED = "nimbus.released";
 
     private final NioDatagramAcceptor acceptor = new NioDatagramAcceptor();
     private final AtomicLong handlerErrors = new AtomicLong();
     private final Predicate<InetSocketAddress> keepPeer;
 
     /**
-     * @param receiver gets every datagram
+     * @param inbox    gets every datagram
      * @param keepPeer tells whether a remote address has session state; MINA's per-address
-     *                 IoSession is closed right after use for every other address (handshakes,
-     *                 garbage, floods), so they leave nothing behind
+     *                 IoSession is closed once a datagram is settled for every other address
+     *                 (handshakes, garbage, floods), so they leave nothing behind
      */
-    public UdpTransport(DatagramReceiver receiver, Predicate<InetSocketAddress> keepPeer) {
+    public UdpTransport(Inbox inbox, Predicate<InetSocketAddress> keepPeer) {
         this.keepPeer = keepPeer;
         acceptor.setSessionRecycler(new ExpiringSessionRecycler(SESSION_EXPIRY_SECONDS));
         // UDP "sessions" hold no connection: unbinding need not close thousands of them one by
@@ -63,14 +64,15 @@ public final class UdpTransport implements AutoCloseable {
                 InetSocketAddress from = (InetSocketAddress) session.getRemoteAddress();
                 InetSocketAddress local = (InetSocketAddress) session.getLocalAddress();
                 try {
-                    receiver.receive(from, data, (to, datagram) -> send(local, to, datagram));
+                    inbox.offer(from, data, (to, datagram) -> send(local, to, datagram), () -> {
+                        if (!keepPeer.test(from)) {
+                            release(session);
+                        }
+                    });
                 } catch (RuntimeException e) {
-                    // The core promises not to throw; if it does, the I/O thread must survive.
+                    // The inbox promises not to throw; if it does, the I/O thread must survive.
                     handlerErrors.incrementAndGet();
-                    log.warn("RTMFP receiver failed on a datagram from {}", from, e);
-                }
-                if (!keepPeer.test(from)) {
-                    session.closeOnFlush();
+                    log.warn("RTMFP inbox failed on a datagram from {}", from, e);
                 }
             }
 
@@ -103,22 +105,39 @@ public final class UdpTransport implements AutoCloseable {
             handlerErrors.incrementAndGet();
             return; // unbound meanwhile (shutdown)
         }
-        if (s.isClosing()) {
-            // The sender's IoSession (a handshake) is still being closed and MINA hands it out
-            // again; a write to it would vanish. Send once it is gone, on a fresh one.
+        if (!writeUnlessReleased(s, datagram)) {
+            // This address's IoSession is being closed and MINA hands it out until it is gone; a
+            // write queued behind its close would be dropped (and reported written). Send once it
+            // is gone, on a fresh one: the recycler forgets a session before its close future fires.
             s.getCloseFuture().addListener(f -> send(local, to, datagram));
             return;
         }
-        try {
-            s.write(IoBuffer.wrap(datagram));
-        } catch (RuntimeException e) {
-            // MINA can fail a write to a session that began closing after the check above; the
-            // datagram is lost as on any network (RFC 7016 senders retransmit), the caller goes on.
-            handlerErrors.incrementAndGet();
-            return;
-        }
         if (!keepPeer.test(to)) {
-            s.closeOnFlush();
+            release(s);
+        }
+    }
+
+    /** Writes unless {@link #release} got there first; the lock orders the write before the close. */
+    private boolean writeUnlessReleased(IoSession s, byte[] datagram) {
+        synchronized (s) {
+            if (s.containsAttribute(RELEASED) || s.isClosing()) {
+                return false;
+            }
+            try {
+                s.write(IoBuffer.wrap(datagram));
+            } catch (RuntimeException e) {
+                handlerErrors.incrementAndGet(); // lost as on any network; RTMFP senders retransmit
+            }
+            return true;
+        }
+    }
+
+    /** Closes an address's IoSession after the writes already queued on it (once only). */
+    private void release(IoSession s) {
+        synchronized (s) {
+            if (s.setAttributeIfAbsent(RELEASED, Boolean.TRUE) == null) {
+                s.closeOnFlush();
+            }
         }
     }
 
@@ -153,6 +172,8 @@ public final class UdpTransport implements AutoCloseable {
     @Override
     public void close() {
         acceptor.unbind();
-        acceptor.dispose(true);
+        // The port is free once unbound; waiting for MINA's I/O threads to notice (up to its 1 s
+        // select timeout, twice) only slows shutdown. They end on their own.
+        acceptor.dispose(false);
     }
 }

@@ -265,29 +265,53 @@ class RtmfpServerTest {
         InetSocketAddress target = new InetSocketAddress("127.0.0.1", port);
         List<DatagramSocket> sources = new java.util.ArrayList<>();
         int answered = 0;
+        int retransmitted = 0;
+        long kernelDropsBefore = udpReceiveBufferErrors();
         try {
             for (int i = 0; i < 300; i++) {
                 DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                s.setSoTimeout(5000);
+                s.setSoTimeout(2000);
                 sources.add(s);
                 s.send(new DatagramPacket(ihello, ihello.length, target));
             }
             for (DatagramSocket s : sources) {
-                DatagramPacket reply = new DatagramPacket(new byte[2048], 2048);
-                s.receive(reply);
-                answered++;
+                // Like any initiator, retransmit an unanswered IHello (RFC 7016 §3.5.1.1): a burst
+                // can overflow a socket buffer on a loaded machine, which no server can prevent.
+                for (int attempt = 0; attempt < 3; attempt++) {
+                    try {
+                        s.receive(new DatagramPacket(new byte[2048], 2048));
+                        answered++;
+                        break;
+                    } catch (java.net.SocketTimeoutException lost) {
+                        retransmitted++;
+                        s.send(new DatagramPacket(ihello, ihello.length, target));
+                    }
+                }
             }
         } finally {
             sources.forEach(DatagramSocket::close);
         }
         assertEquals(300, answered, "every IHello got an RHello");
-        assertEquals(300, server.endpoint().counters().get("handshake.rhello"));
+        // A lost reply is only excusable when the kernel dropped datagrams meanwhile; otherwise
+        // the server lost it (as it did when MINA closed a handshake's IoSession under its reply).
+        long kernelDrops = udpReceiveBufferErrors() - kernelDropsBefore;
+        assertTrue(retransmitted == 0 || kernelDrops > 0,
+                retransmitted + " IHellos went unanswered while the kernel dropped no datagram");
+        assertTrue(server.endpoint().counters().get("handshake.rhello") >= 300);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (server.udp().peerCount() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(10); // MINA closes its IoSessions asynchronously; there is no event to await
         }
         assertEquals(0, server.udp().peerCount(), "no per-source transport state left");
         assertEquals(0, (int) onLoop(() -> server.endpoint().sessionCount()));
+    }
+
+    /** Linux's count of UDP datagrams dropped for a full socket buffer (all sockets). */
+    private static long udpReceiveBufferErrors() throws java.io.IOException {
+        List<String> snmp = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/snmp"));
+        List<String> udp = snmp.stream().filter(l -> l.startsWith("Udp: ")).toList();
+        List<String> names = List.of(udp.get(0).split(" "));
+        return Long.parseLong(udp.get(1).split(" ")[names.indexOf("RcvbufErrors")]);
     }
 
     private <T> T onLoop(java.util.concurrent.Callable<T> c) throws Exception {

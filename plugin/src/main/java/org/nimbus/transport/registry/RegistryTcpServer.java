@@ -87,17 +87,31 @@ public final class RegistryTcpServer implements AutoCloseable {
         try {
             acceptor.bind(new ArrayList<SocketAddress>(addresses));
         } catch (IOException | RuntimeException e) {
-            // MINA's socket acceptor reports an address in use as an IllegalStateException
-            // ("Can't overwrite cause with a null"): name the addresses instead.
+            // MINA's socket acceptor loses the operating system's reason (an address in use comes
+            // out as IllegalStateException "Can't overwrite cause with a null"): ask the OS again.
             acceptor.unbind();
             throw new IOException("cannot bind registry TCP " + BindAddresses.describe(addresses)
-                    + " (address in use?): " + e.getMessage(), e);
+                    + ": " + osReason(addresses, e), e);
         }
+    }
+
+    /** Why the OS refuses one of these addresses, found by binding each once more on its own. */
+    private static String osReason(List<InetSocketAddress> addresses, Exception minaError) {
+        for (InetSocketAddress a : addresses) {
+            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                probe.bind(a);
+            } catch (IOException refused) {
+                return BindAddresses.describe(List.of(a)) + " " + refused.getMessage();
+            }
+        }
+        return String.valueOf(minaError.getMessage());
     }
 
     @Override
     public void close() {
         acceptor.unbind();
-        acceptor.dispose(true);
+        // The port is free once unbound; waiting for MINA's I/O threads to notice (up to its 1 s
+        // select timeout, twice) only slows shutdown. They end on their own.
+        acceptor.dispose(false);
     }
 }
