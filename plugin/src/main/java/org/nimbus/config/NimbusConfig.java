@@ -28,6 +28,8 @@ public final class NimbusConfig {
 
     public static final Setting<Integer> RTMFP_MAX_SESSIONS = Setting.intRange("rtmfp.max_sessions", 10_000, 1,
             1_000_000, "RTMFP sessions held at once; handshakes beyond are dropped");
+    public static final Setting<Integer> RTMFP_SESSIONS_PER_SOURCE = Setting.intRange("rtmfp.sessions_per_source_per_second",
+            50, 0, 1_000_000, "new RTMFP sessions one IP address may open per second (each costs a key agreement); 0 = no limit");
     public static final Setting<Integer> RTMFP_KEEPALIVE_SECONDS = Setting.intRange("rtmfp.keepalive_seconds", 15, 1,
             3600, "a quiet RTMFP session is pinged after this many seconds");
     public static final Setting<Integer> RTMFP_IDLE_TIMEOUT_SECONDS = Setting.intRange("rtmfp.idle_timeout_seconds", 60,
@@ -38,7 +40,7 @@ public final class NimbusConfig {
             65_536, "receive flows one session may hold open; further ones are rejected");
 
     /** Every key, in the order the README documents them. */
-    public static final List<Setting<?>> SETTINGS = Stream.concat(List.of(RTMFP_BIND, RTMFP_MAX_SESSIONS, RTMFP_KEEPALIVE_SECONDS,
+    public static final List<Setting<?>> SETTINGS = Stream.concat(List.of(RTMFP_BIND, RTMFP_MAX_SESSIONS, RTMFP_SESSIONS_PER_SOURCE, RTMFP_KEEPALIVE_SECONDS,
             RTMFP_IDLE_TIMEOUT_SECONDS, RTMFP_FLOW_BUFFER_BYTES, RTMFP_MAX_FLOWS, IntroductionSettings.FIHELLO_PER_TARGET,
             IntroductionSettings.PER_SOURCE, IntroductionSettings.MAX_REDIRECT_ADDRESSES).stream(),
             Stream.concat(RegistrySettings.ALL.stream(), TcSettings.ALL.stream())).toList();

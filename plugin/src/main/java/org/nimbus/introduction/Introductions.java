@@ -8,6 +8,7 @@ import org.nimbus.rtmfp.handshake.EndpointDiscriminator;
 import org.nimbus.rtmfp.handshake.ForwardedIHello;
 import org.nimbus.rtmfp.handshake.PeerAddress;
 import org.nimbus.rtmfp.handshake.Redirect;
+import org.nimbus.rtmfp.handshake.KeyedRateLimiter;
 import org.nimbus.rtmfp.handshake.Responder;
 
 /**

@@ -59,6 +59,7 @@ public class NimbusPlugin extends Red5Plugin {
         // Upper-layer protocols claim flows by metadata (TC, NetGroup); each registers here.
         FlowDispatcher flows = new FlowDispatcher();
         RtmfpServer server = new RtmfpServer(config.sessionConfig(), flows);
+        server.endpoint().responder().limitKeyingsPerSource(config.get(NimbusConfig.RTMFP_SESSIONS_PER_SOURCE));
         // Rendezvous (RFC 7016 §3.5.1.1.2): setPeerInfo fills the directory, IHellos naming a
         // peer are answered from it; NetGroup bootstrap rides on "GC" flows.
         PeerDirectory peers = new PeerDirectory();

@@ -123,6 +123,35 @@ class RtmfpServerTest {
     }
 
     @Test
+    void newSessionsOverThePerSourceRateWaitForTheirRetransmissionAndThenConnect() throws Exception {
+        server.endpoint().responder().limitKeyingsPerSource(3);
+        int clients = 6;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(clients);
+        try {
+            List<java.util.concurrent.Future<String>> peers = new java.util.ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                peers.add(pool.submit(() -> {
+                    try (RtmfpClient client = new RtmfpClient()) {
+                        together.await(10, TimeUnit.SECONDS);
+                        Session s = client.connect(uri(), ConnectOptions.defaults());
+                        s.ping(T);
+                        return HexFormat.of().formatHex(s.info().peerId());
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<String> p : peers) {
+                assertEquals(64, p.get(30, TimeUnit.SECONDS).length(), "every client connected in the end");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // six new sessions from one IP at once against a bucket of three: some IIKeyings were dropped
+        assertTrue(server.endpoint().counters().get("drop.keying-rate") >= 1, server.endpoint().counters().snapshot().toString());
+        assertEquals(clients, server.endpoint().counters().get("session.opened"));
+    }
+
+    @Test
     void garbageIsDroppedAndCountedAndGoodClientsStillConnect() throws Exception {
         Random random = new Random(7);
         try (DatagramSocket junk = new DatagramSocket()) {

@@ -1,5 +1,6 @@
 package org.nimbus.rtmfp.handshake;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -36,6 +37,8 @@ public final class Responder {
     private final byte[] fingerprint;
     private final int cacheSize;
     private final Map<ByteBuffer, Answered> answered = new LinkedHashMap<>();
+    /** New keyings (a DH computation each) per source IP; null when unlimited. Guarded by {@link #answered}. */
+    private KeyedRateLimiter<InetAddress> keyingsPerSource;
 
     /**
      * @param cookieSecret at least 16 bytes, kept for the server's life (cookies made with another
@@ -60,6 +63,20 @@ public final class Responder {
                 Negotiation.Policy.DECLINE_UNLESS_REQUESTED, Negotiation.Policy.DECLINE_UNLESS_REQUESTED, sessionIds, 4096);
     }
 
+    /** Source IPs whose keying rate is tracked at once; older ones are forgotten (bounded memory). */
+    public static final int KEYING_RATE_SOURCES = 16_384;
+
+    /**
+     * Caps new sessions (IIKeyings that cost a Diffie-Hellman computation) per source IP address:
+     * a host that has a valid cookie can still not keep the loop thread busy with key agreement.
+     * Retransmitted IIKeyings are answered from the cache and not counted. 0 lifts the cap.
+     */
+    public void limitKeyingsPerSource(int perSecond) {
+        synchronized (answered) {
+            keyingsPerSource = perSecond > 0 ? new KeyedRateLimiter<>(perSecond, KEYING_RATE_SOURCES) : null;
+        }
+    }
+
     public byte[] certificate() {
         return certificate.clone();
     }
@@ -82,6 +99,9 @@ public final class Responder {
     /** The IHello asks for a peer by ID: the introduction service answers (FIHello / Redirect). */
     public record IntroductionRequest(byte[] peerId, byte[] tag, byte[] epd, InetSocketAddress source) implements HelloOutcome {
     }
+
+    /** Why an IIKeying was dropped by {@link #limitKeyingsPerSource}. */
+    public static final String RATE_LIMITED = "new sessions from this address over the rate limit";
 
     /** Drop the chunk silently, as RFC 7016 asks; the reason is for counters and logs. */
     public record Ignored(String reason) implements HelloOutcome, KeyingOutcome {
@@ -150,6 +170,10 @@ public final class Responder {
                     return new Keyed(a.initiatorSessionId(), a.rikeying(), a.session(), true);
                 }
                 return new Ignored("cookie already used");
+            }
+            if (keyingsPerSource != null && !keyingsPerSource.tryAcquire(source.getAddress(), nowMillis)) {
+                // Dropped like any lost packet: the initiator retransmits its IIKeying (§3.5.1.2).
+                return new Ignored(RATE_LIMITED);
             }
         }
         Keyed answer;

@@ -207,7 +207,8 @@ public final class RtmfpEndpoint {
             counters.increment("handshake.cookie-change");
             sendStartup(replies, from, 0, change.change().chunk(), now);
         } else if (outcome instanceof Responder.Ignored ignored) {
-            counters.increment("handshake.ignored-iikeying");
+            counters.increment(Responder.RATE_LIMITED.equals(ignored.reason())
+                    ? "drop.keying-rate" : "handshake.ignored-iikeying");
         }
     }
 

@@ -224,6 +224,40 @@ class ResponderTest {
         assertEquals(1, allocations.get());
     }
 
+    @Test
+    void newSessionsPerSourceAddressAreRateLimitedButRetransmissionsAreStillAnswered() throws Exception {
+        responder.limitKeyingsPerSource(2);
+        Client client = new Client(DhGroup.GROUP_2, List.of(DhGroup.GROUP_2), "", "");
+        InetSocketAddress otherPort = new InetSocketAddress("127.0.0.1", 40000);
+        InetSocketAddress otherHost = new InetSocketAddress("127.0.0.2", 58784);
+        IIKeying first = IIKeying.decode(client.iikeyingPayload(1, cookieFor(CLIENT, new byte[16])));
+        assertInstanceOf(Responder.Keyed.class, responder.onIIKeying(CLIENT, first, NOW));
+        assertInstanceOf(Responder.Keyed.class, responder.onIIKeying(otherPort,
+                IIKeying.decode(client.iikeyingPayload(2, cookieFor(otherPort, new byte[16]))), NOW));
+        // a third new session from the same IP (any port) in the same second is dropped unanswered
+        IIKeying third = IIKeying.decode(client.iikeyingPayload(3, cookieFor(CLIENT, new byte[16])));
+        Responder.Ignored refused = assertInstanceOf(Responder.Ignored.class, responder.onIIKeying(CLIENT, third, NOW));
+        assertEquals(Responder.RATE_LIMITED, refused.reason());
+        assertEquals(2, allocations.get(), "no key agreement, no session ID for the refused one");
+        // a retransmission of an answered IIKeying costs nothing and is answered
+        assertTrue(assertInstanceOf(Responder.Keyed.class, responder.onIIKeying(CLIENT, first, NOW + 1)).retransmission());
+        // another host is not affected
+        assertInstanceOf(Responder.Keyed.class, responder.onIIKeying(otherHost,
+                IIKeying.decode(client.iikeyingPayload(4, cookieFor(otherHost, new byte[16]))), NOW));
+        // the refused initiator's retransmission gets in once the bucket refills (half a second at 2/s)
+        assertInstanceOf(Responder.Keyed.class, responder.onIIKeying(CLIENT, third, NOW + 500));
+    }
+
+    @Test
+    void withoutALimitEveryNewSessionIsKeyed() throws Exception {
+        responder.limitKeyingsPerSource(0);
+        Client client = new Client(DhGroup.GROUP_2, List.of(DhGroup.GROUP_2), "", "");
+        for (int i = 1; i <= 60; i++) {
+            assertInstanceOf(Responder.Keyed.class, responder.onIIKeying(CLIENT,
+                    IIKeying.decode(client.iikeyingPayload(i, cookieFor(CLIENT, new byte[16]))), NOW));
+        }
+    }
+
     /** An rtmfp-cpp-like client: keys for 16, 14 and 2, selects 14, requires HMAC (length 10) and SSN. */
     @Test
     void requiringClientSelectingGroup14GetsBothAccepted() throws Exception {

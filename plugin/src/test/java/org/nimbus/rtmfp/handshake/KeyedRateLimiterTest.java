@@ -1,4 +1,4 @@
-package org.nimbus.introduction;
+package org.nimbus.rtmfp.handshake;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-class RateLimiterTest {
+class KeyedRateLimiterTest {
     @Test
     void burstThenSteadyRate() {
         KeyedRateLimiter<String> l = new KeyedRateLimiter<>(10, 100);

@@ -1,4 +1,4 @@
-package org.nimbus.introduction;
+package org.nimbus.rtmfp.handshake;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,9 +7,10 @@ import java.util.Map;
  * A token bucket per key (a source IP, a target peer ID): {@code perSecond} tokens a second,
  * bursts of as many. Only the most recently used {@code maxKeys} buckets are kept, so a flood
  * of spoofed sources costs bounded memory; a forgotten key starts again with a full bucket,
- * which is no worse than a first visit. Single-threaded (the RTMFP loop).
+ * which is no worse than a first visit. Not thread-safe: one thread (the RTMFP loop) or a lock.
+ * Used for new sessions per source here and for introductions per source and per target.
  */
-final class KeyedRateLimiter<K> {
+public final class KeyedRateLimiter<K> {
     private static final class Bucket {
         double tokens;
         long at;
@@ -19,7 +20,7 @@ final class KeyedRateLimiter<K> {
     private final double capacity;
     private final LinkedHashMap<K, Bucket> buckets;
 
-    KeyedRateLimiter(int perSecond, int maxKeys) {
+    public KeyedRateLimiter(int perSecond, int maxKeys) {
         this.perMilli = perSecond / 1000.0;
         this.capacity = perSecond;
         this.buckets = new LinkedHashMap<>(64, 0.75f, true) {
@@ -31,7 +32,7 @@ final class KeyedRateLimiter<K> {
     }
 
     /** Takes one token for the key if there is one; false means over the limit. */
-    boolean tryAcquire(K key, long nowMillis) {
+    public boolean tryAcquire(K key, long nowMillis) {
         Bucket b = buckets.get(key);
         if (b == null) {
             b = new Bucket();
@@ -49,7 +50,7 @@ final class KeyedRateLimiter<K> {
         return true;
     }
 
-    int size() {
+    public int size() {
         return buckets.size();
     }
 }
