@@ -2,6 +2,7 @@ package org.nimbus.transport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.DatagramPacket;
@@ -251,6 +252,30 @@ class RtmfpServerTest {
             assertEquals(1, quick.endpoint().counters().get("session.idle-timeout"));
             // What the server sent meanwhile waits in the client's socket: its pings, then its close request.
             s.awaitClosedByPeer(T);
+        }
+    }
+
+    @Test
+    void aFullSessionTableRefusesNewSessionsUntilOneCloses() throws Exception {
+        int smallPort;
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            smallPort = probe.getLocalPort();
+        }
+        String small = "rtmfp://127.0.0.1:" + smallPort + "/nimbus";
+        try (RtmfpServer two = new RtmfpServer(new SessionConfig(2, 15_000, 60_000, 1 << 16, 4), new Echo())
+                .start(List.of(new InetSocketAddress("127.0.0.1", smallPort)));
+             RtmfpClient a = new RtmfpClient(); RtmfpClient b = new RtmfpClient(); RtmfpClient c = new RtmfpClient()) {
+            Session first = a.connect(small, ConnectOptions.defaults());
+            b.connect(small, ConnectOptions.defaults());
+            assertThrows(Exception.class, () -> c.connect(small, ConnectOptions.defaults().timeout(Duration.ofSeconds(3))),
+                    "a third session does not fit");
+            assertTrue(two.endpoint().counters().get("drop.session-table-full") >= 1);
+            assertEquals(2, (int) two.loop().submit(() -> two.endpoint().sessionCount()).get(5, TimeUnit.SECONDS));
+            assertTrue(first.close(T), "close request acknowledged");
+            // The closed session lingers to answer retransmitted closes (§3.5.5.2), but gives its slot up.
+            Session third = c.connect(small, ConnectOptions.defaults());
+            third.ping(T);
+            assertEquals(1, two.endpoint().counters().get("session.closed-evicted"));
         }
     }
 

@@ -145,6 +145,18 @@ public final class Responder {
         return new SendRHello(new RHello(hello.tag(), cookies.issue(source, nowMillis), certificate));
     }
 
+    /**
+     * Whether this exact IIKeying was answered already (a retransmission, to be answered again
+     * with the same RIKeying): one lookup, so a full session table can let retransmissions
+     * through without scanning its sessions.
+     */
+    public boolean answeredBefore(InetSocketAddress source, IIKeying request) {
+        synchronized (answered) {
+            Answered previous = answered.get(ByteBuffer.wrap(request.cookie()));
+            return previous != null && previous.sameRequest(source, request);
+        }
+    }
+
     public KeyingOutcome onIIKeying(InetSocketAddress source, IIKeying request, long nowMillis) {
         switch (cookies.check(request.cookie(), source, nowMillis)) {
             case FOREIGN:

@@ -3,9 +3,12 @@ package org.nimbus.rtmfp.session;
 import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.nimbus.rtmfp.crypto.CryptoProvider;
@@ -44,6 +47,8 @@ public final class RtmfpEndpoint {
     private final Map<Integer, Session> sessions = new HashMap<>();
     private final Map<String, Session> byPeerId = new HashMap<>();
     private final Map<InetSocketAddress, Integer> addressRefs = new ConcurrentHashMap<>();
+    /** Closed sessions still in the table (answering retransmitted closes), oldest first. */
+    private final Set<Session> lingering = new LinkedHashSet<>();
     private final Map<Session, InetSocketAddress> registeredAddress = new HashMap<>();
     private final Map<Session, Long> scheduledAt = new HashMap<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
@@ -183,7 +188,8 @@ public final class RtmfpEndpoint {
     }
 
     private void onIIKeying(InetSocketAddress from, IIKeying keying, DatagramOutput replies, long now) {
-        if (!sessions.isEmpty() && sessions.size() >= config.maxSessions() && !isRetransmission(from, keying)) {
+        if (!sessions.isEmpty() && sessions.size() >= config.maxSessions() && !responder.answeredBefore(from, keying)
+                && !evictOneClosed()) {
             counters.increment("drop.session-table-full");
             return;
         }
@@ -212,15 +218,6 @@ public final class RtmfpEndpoint {
         }
     }
 
-    private boolean isRetransmission(InetSocketAddress from, IIKeying keying) {
-        for (Session s : sessions.values()) {
-            if (s.peerSessionId() == keying.initiatorSessionId() && s.address().equals(from)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Startup packets go under the default key, flags 0x0b (RFC 7016 §2.2.4, RFC 7425 §4.2). */
     private void sendStartup(DatagramOutput out, InetSocketAddress to, int sessionId, Chunk chunk, long now) {
         Packet p = Packet.of(PacketHeader.startup(PacketHeader.timestampAt(now)), chunk);
@@ -247,6 +244,9 @@ public final class RtmfpEndpoint {
         if (session.isFinished(now)) {
             remove(session);
             return;
+        }
+        if (session.state() == Session.State.CLOSED) {
+            lingering.add(session);
         }
         long d = session.nextDeadline();
         Long current = scheduledAt.get(session);
@@ -288,7 +288,23 @@ public final class RtmfpEndpoint {
         }
     }
 
+    /**
+     * Frees a slot held by a closed session that lingers only to answer retransmitted close
+     * requests (§3.5.5.2): a new session matters more. The oldest goes first.
+     */
+    private boolean evictOneClosed() {
+        Iterator<Session> oldest = lingering.iterator();
+        if (!oldest.hasNext()) {
+            return false;
+        }
+        Session s = oldest.next();
+        remove(s);
+        counters.increment("session.closed-evicted");
+        return true;
+    }
+
     private void remove(Session session) {
+        lingering.remove(session);
         session.release(0);
         sessions.remove(session.id());
         sessionCount = sessions.size();
