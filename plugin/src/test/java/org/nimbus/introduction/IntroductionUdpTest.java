@@ -159,11 +159,9 @@ class IntroductionUdpTest {
             fast.initialRetransmit = Duration.ofMillis(300);
             fast.retransmitBackoff = Duration.ZERO;
             Handshake h = Handshake.toPeer(a.transport(), RtmfpUri.parse(uri), nobody, fast);
-            long t0 = System.nanoTime();
             RtmfpException e = assertThrows(RtmfpException.class, h::run);
-            long ms = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(e.getMessage().contains("peer gone"), e.getMessage());
-            assertTrue(ms < 2000, "gone after " + ms + " ms (one retransmission)");
+            // Fails fast: told on its first retransmission, not after the whole retry schedule.
             assertEquals(1, h.retransmissions());
             assertEquals(1, server.endpoint().counters().get("introduction.unknown-peer"));
             assertEquals(1, server.endpoint().counters().get("introduction.peer-gone"));
