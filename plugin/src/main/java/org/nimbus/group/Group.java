@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -47,6 +48,25 @@ final class Group {
             return List.of();
         }
         return NeighbourChoice.choose(order, index, List.copyOf(recent), recentCount, max);
+    }
+
+    /**
+     * The members just before and after {@code m} on the ring (wrapping around), without
+     * {@code m} and without repeats: one member when the group holds two, none when alone.
+     */
+    List<Member> ringNeighboursOf(Member m) {
+        Map.Entry<String, Member> before = ring.lowerEntry(m.peerIdHex);
+        Map.Entry<String, Member> after = ring.higherEntry(m.peerIdHex);
+        Member p = (before != null ? before : ring.lastEntry()).getValue();
+        Member s = (after != null ? after : ring.firstEntry()).getValue();
+        List<Member> out = new ArrayList<>(2);
+        if (p != m) {
+            out.add(p);
+        }
+        if (s != m && s != p) {
+            out.add(s);
+        }
+        return out;
     }
 
     List<String> peerIds() {

@@ -88,7 +88,7 @@ public final class GroupService implements FlowDispatcher.Service {
 
     /** Sends {@code 0b <peer ID>} to a member on the server's GC flow to it. */
     private void tell(Member to, byte[] peerId, long now) {
-        if (!to.session.isOpen()) {
+        if (!to.session.isOpen() || !to.firstTold(HexFormat.of().formatHex(peerId))) {
             return;
         }
         if (to.peersFlow == null) {
@@ -123,13 +123,34 @@ public final class GroupService implements FlowDispatcher.Service {
 
     private void leave(Joined j, long now) {
         Group group = groups.get(j.groupId());
-        if (group != null && group.remove(j.member())) {
+        if (group != null && group.contains(j.member())) {
+            List<Member> around = group.ringNeighboursOf(j.member());
+            group.remove(j.member());
             counters.increment("group.leave");
             if (group.isEmpty()) {
                 groups.remove(j.groupId());
             }
+            mendRing(around, now);
         }
         closePeersFlow(j.member());
+    }
+
+    /**
+     * Every member is told of its ring successor and predecessor when it joins, so adjacent
+     * members always know each other and the group is one piece. A leaver's two ring neighbours
+     * become adjacent: they are told of each other, or the group could split as members go.
+     */
+    private void mendRing(List<Member> around, long now) {
+        if (around.size() != 2) {
+            return;
+        }
+        Member a = around.get(0);
+        Member b = around.get(1);
+        tell(a, b.session.peerId(), now);
+        tell(b, a.session.peerId(), now);
+        endpoint.service(a.session, now);
+        endpoint.service(b.session, now);
+        counters.increment("group.ring-mended");
     }
 
     private void forget(Member m, String groupId) {

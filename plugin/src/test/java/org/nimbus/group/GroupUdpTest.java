@@ -161,12 +161,18 @@ class GroupUdpTest {
 
             // Five leave: three close their GC flow, two end their session.
             List<Member> leavers = List.copyOf(members.subList(0, 5));
-            for (int i = 0; i < 3; i++) {
-                leavers.get(i).session.finish(leavers.get(i).join);
-                leavers.get(i).session.awaitAcknowledged(leavers.get(i).join, T);
-            }
-            for (int i = 3; i < 5; i++) {
-                assertTrue(leavers.get(i).session.close(T));
+            List<Member> stayers = new ArrayList<>(members.subList(5, 20));
+            for (int i = 0; i < 5; i++) {
+                if (i < 3) {
+                    leavers.get(i).session.finish(leavers.get(i).join);
+                    leavers.get(i).session.awaitAcknowledged(leavers.get(i).join, T);
+                } else {
+                    assertTrue(leavers.get(i).session.close(T));
+                }
+                // The ring mends around each leaver: its two neighbours (maybe the next leaver) hear of each other.
+                List<Member> stillIn = new ArrayList<>(stayers);
+                stillIn.addAll(leavers.subList(i + 1, 5));
+                drainAll(stillIn, leavers.subList(0, i + 1));
             }
             Set<String> gone = new HashSet<>();
             leavers.forEach(m -> gone.add(m.peerId));
@@ -174,12 +180,17 @@ class GroupUdpTest {
             assertEquals(15, remaining.size());
             assertTrue(remaining.stream().noneMatch(gone::contains));
 
+            drainAll(stayers, leavers);
+            assertRingKnown(stayers);
+            assertConnected(stayers);
+            assertTrue(server.endpoint().counters().get("group.ring-mended") >= 1);
+
             for (int i = 0; i < 6; i++) {
                 later.add(new Member());
             }
-            List<Member> stayers = new ArrayList<>(members.subList(5, 20));
             stayers.addAll(later);
             drainAll(stayers, leavers);
+            assertRingKnown(stayers);
             for (Member m : later) {
                 assertFalse(m.told.isEmpty(), "a later joiner learned no peer");
                 for (String p : m.told) {
@@ -196,7 +207,10 @@ class GroupUdpTest {
         }
     }
 
-    /** Every member reaches every other through the "told" pairs: the group is one piece. */
+    /**
+     * Every member reaches every other through the "told" pairs among these members (those who
+     * left are no path): the group is one piece.
+     */
     private static void assertConnected(List<Member> members) {
         Map<String, Member> byId = new HashMap<>();
         members.forEach(m -> byId.put(m.peerId, m));
@@ -204,11 +218,22 @@ class GroupUdpTest {
         List<String> todo = new ArrayList<>(List.of(members.get(0).peerId));
         while (!todo.isEmpty()) {
             String p = todo.remove(todo.size() - 1);
-            if (reached.add(p)) {
+            if (byId.containsKey(p) && reached.add(p)) {
                 todo.addAll(byId.get(p).told);
             }
         }
         assertEquals(members.size(), reached.size(), "members reachable from the first");
+    }
+
+    /** Members adjacent on the ring of peer IDs (as the group is now) have been told of each other. */
+    private static void assertRingKnown(List<Member> members) {
+        List<Member> ring = members.stream().sorted(java.util.Comparator.comparing(m -> m.peerId)).toList();
+        for (int i = 0; i < ring.size(); i++) {
+            Member a = ring.get(i);
+            Member b = ring.get((i + 1) % ring.size());
+            assertTrue(a.told.contains(b.peerId) && b.told.contains(a.peerId),
+                    "ring neighbours " + a.peerId + " and " + b.peerId + " know each other");
+        }
     }
 
     /** The first server GC packet is MonaTiny's: {@code 80 flow 01 01 | 03 00 47 43 | 02 0a <member flow> | 00 | 0b <id>}. */
