@@ -6,6 +6,9 @@ import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.apache.mina.core.buffer.IoBuffer;
@@ -33,7 +36,17 @@ public final class UdpTransport implements AutoCloseable {
     /** Set once an IoSession's close is queued: writes after it would be silently dropped. */
     private static final String RELEASED = "nimbus.released";
 
-    private final NioDatagramAcceptor acceptor = new NioDatagramAcceptor();
+    /**
+     * MINA's I/O thread runs on our executor: MINA then never interrupts it at dispose (its own
+     * executor is shut down with shutdownNow, which logged an InterruptedException and made
+     * dispose wait for the next 1 s select timeout); ours is left to finish on its own.
+     */
+    private final ExecutorService ioThreads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "nimbus-rtmfp-udp");
+        t.setDaemon(true);
+        return t;
+    });
+    private final NioDatagramAcceptor acceptor = new NioDatagramAcceptor(ioThreads);
     private final AtomicLong handlerErrors = new AtomicLong();
     private final Predicate<InetSocketAddress> keepPeer;
 
@@ -172,8 +185,12 @@ public final class UdpTransport implements AutoCloseable {
     @Override
     public void close() {
         acceptor.unbind();
-        // The port is free once unbound; waiting for MINA's I/O threads to notice (up to its 1 s
-        // select timeout, twice) only slows shutdown. They end on their own.
         acceptor.dispose(false);
+        ioThreads.shutdown();
+        try {
+            ioThreads.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -60,8 +60,6 @@ public final class PolicyServer implements AutoCloseable {
     @Override
     public void close() {
         acceptor.unbind();
-        // The port is free once unbound; waiting for MINA's I/O threads to notice (up to its 1 s
-        // select timeout, twice) only slows shutdown. They end on their own.
-        acceptor.dispose(false);
+        acceptor.dispose(true);
     }
 }
