@@ -38,10 +38,15 @@ public final class NimbusConfig {
             4096, 64 << 20, "receive buffer of each RTMFP flow (flow control window)");
     public static final Setting<Integer> RTMFP_MAX_FLOWS = Setting.intRange("rtmfp.max_flows_per_session", 64, 1,
             65_536, "receive flows one session may hold open; further ones are rejected");
+    public static final Setting<Integer> RTMFP_SESSION_BUFFER_BYTES = Setting.intRange("rtmfp.session_buffer_bytes",
+            4 << 20, 4096, 1 << 30, "bytes all receive flows of one session may buffer together (at least rtmfp.flow_buffer_bytes)");
+    public static final Setting<Long> RTMFP_RECEIVE_BUFFER_TOTAL_BYTES = Setting.longRange("rtmfp.receive_buffer_total_bytes",
+            256L << 20, 4096, 1L << 40, "bytes the receive flows of all sessions may buffer together (at least rtmfp.session_buffer_bytes)");
 
     /** Every key, in the order the README documents them. */
     public static final List<Setting<?>> SETTINGS = Stream.concat(List.of(RTMFP_BIND, RTMFP_MAX_SESSIONS, RTMFP_SESSIONS_PER_SOURCE, RTMFP_KEEPALIVE_SECONDS,
-            RTMFP_IDLE_TIMEOUT_SECONDS, RTMFP_FLOW_BUFFER_BYTES, RTMFP_MAX_FLOWS, IntroductionSettings.FIHELLO_PER_TARGET,
+            RTMFP_IDLE_TIMEOUT_SECONDS, RTMFP_FLOW_BUFFER_BYTES, RTMFP_MAX_FLOWS, RTMFP_SESSION_BUFFER_BYTES,
+            RTMFP_RECEIVE_BUFFER_TOTAL_BYTES, IntroductionSettings.FIHELLO_PER_TARGET,
             IntroductionSettings.PER_SOURCE, IntroductionSettings.MAX_REDIRECT_ADDRESSES).stream(),
             Stream.concat(RegistrySettings.ALL.stream(), TcSettings.ALL.stream())).toList();
 
@@ -91,8 +96,19 @@ public final class NimbusConfig {
             throw new ConfigException("nimbus.properties: 'rtmfp.idle_timeout_seconds' (" + idle
                     + ") must be greater than 'rtmfp.keepalive_seconds' (" + keepalive + ")");
         }
-        return new SessionConfig(get(RTMFP_MAX_SESSIONS), keepalive * 1000L, idle * 1000L,
-                get(RTMFP_FLOW_BUFFER_BYTES), get(RTMFP_MAX_FLOWS));
+        int flow = get(RTMFP_FLOW_BUFFER_BYTES);
+        int session = get(RTMFP_SESSION_BUFFER_BYTES);
+        long total = get(RTMFP_RECEIVE_BUFFER_TOTAL_BYTES);
+        if (session < flow) {
+            throw new ConfigException("nimbus.properties: 'rtmfp.session_buffer_bytes' (" + session
+                    + ") must be at least 'rtmfp.flow_buffer_bytes' (" + flow + ")");
+        }
+        if (total < session) {
+            throw new ConfigException("nimbus.properties: 'rtmfp.receive_buffer_total_bytes' (" + total
+                    + ") must be at least 'rtmfp.session_buffer_bytes' (" + session + ")");
+        }
+        return new SessionConfig(get(RTMFP_MAX_SESSIONS), keepalive * 1000L, idle * 1000L, flow, get(RTMFP_MAX_FLOWS),
+                session, total);
     }
 
     @SuppressWarnings("unchecked")

@@ -29,4 +29,15 @@ public record Setting<T>(String key, String defaultValue, String accepts, String
                     return v;
                 });
     }
+
+    static Setting<Long> longRange(String key, long def, long min, long max, String description) {
+        return new Setting<>(key, Long.toString(def), "an integer from " + min + " to " + max,
+                description, s -> {
+                    long v = Long.parseLong(s);
+                    if (v < min || v > max) {
+                        throw new IllegalArgumentException("out of range");
+                    }
+                    return v;
+                });
+    }
 }

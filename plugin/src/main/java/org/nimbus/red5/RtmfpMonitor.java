@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What an operator sees of the RTMFP endpoint: the org.nimbus:type=Rtmfp MXBean and one log
- * line a minute with the session count and every counter (drops by reason included).
+ * line a minute with the session count, the bytes held in receive buffers and every counter
+ * (drops by reason included).
  */
 final class RtmfpMonitor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RtmfpMonitor.class);
@@ -31,13 +32,18 @@ final class RtmfpMonitor implements AutoCloseable {
             }
 
             @Override
+            public long getReceiveBufferedBytes() {
+                return endpoint.receiveBufferedBytes();
+            }
+
+            @Override
             public java.util.Map<String, Long> getCounters() {
                 return endpoint.counters().snapshot();
             }
         };
         jmxName = Jmx.register(JMX_NAME, RtmfpMXBean.class, bean);
-        timer.scheduleAtFixedRate(() -> log.info("Nimbus RTMFP: {} sessions, counters {}", bean.getSessions(),
-                bean.getCounters()), 1, 1, TimeUnit.MINUTES);
+        timer.scheduleAtFixedRate(() -> log.info("Nimbus RTMFP: {} sessions, {} bytes in receive buffers, counters {}",
+                bean.getSessions(), bean.getReceiveBufferedBytes(), bean.getCounters()), 1, 1, TimeUnit.MINUTES);
     }
 
     @Override

@@ -28,6 +28,7 @@ class RtmfpMonitorTest {
         ObjectName name = new ObjectName(RtmfpMonitor.JMX_NAME);
         try (RtmfpMonitor monitor = new RtmfpMonitor(endpoint)) {
             assertEquals(0, mbs.getAttribute(name, "Sessions"));
+            assertEquals(0L, mbs.getAttribute(name, "ReceiveBufferedBytes"));
             TabularData table = (TabularData) mbs.getAttribute(name, "Counters");
             CompositeData row = table.get(new Object[] {"drop.bad-packet"});
             assertEquals(2L, row.get("value"));

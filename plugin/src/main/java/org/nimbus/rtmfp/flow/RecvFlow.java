@@ -13,7 +13,9 @@ import java.util.TreeMap;
  * ({@link #onUserData}); whole messages come out as events, in sequence order, or as soon as
  * each is complete when the flow is unordered; acknowledgements come out when the session
  * asks for them ({@link #takeAck}). The receive buffer is bounded: a fragment that does not
- * fit is dropped unacknowledged, and the free space is advertised in every ack.
+ * fit is dropped unacknowledged, and the free space is advertised in every ack. A flow may also
+ * share a {@link ReceiveBudget} with others (its session's, under the endpoint's): then what it
+ * holds counts there too, and it advertises and takes no more than the tightest of them allows.
  *
  * <p>Time is passed in (milliseconds); nothing here reads a clock.
  */
@@ -33,6 +35,13 @@ public final class RecvFlow {
     /** OPEN delivers; REJECTED acknowledges but discards (§3.6.3.1); COMPLETE saw everything. */
     public enum State { OPEN, REJECTED, COMPLETE }
 
+    /**
+     * What became of a User Data chunk: taken (kept, delivered, or known already), or dropped
+     * unacknowledged for lack of room in the flow's own buffer (or its range bookkeeping), in
+     * the budget it was given (its session's), or in a budget above that (the endpoint's).
+     */
+    public enum Intake { TAKEN, OVER_FLOW_BUFFER, OVER_SESSION_BUDGET, OVER_ENDPOINT_BUDGET }
+
     private record Piece(Fragment fragment, byte[] data) {
     }
 
@@ -42,6 +51,8 @@ public final class RecvFlow {
     private final SequenceSet received = new SequenceSet();
     private final TreeMap<Long, Piece> buffer = new TreeMap<>();
     private final List<FlowEvent> events = new ArrayList<>();
+    /** Shared with the session's other flows; null for a flow bounded by its own buffer only. */
+    private final ReceiveBudget budget;
 
     private long capacity;
     private boolean unordered;
@@ -51,6 +62,10 @@ public final class RecvFlow {
     private long bufferedBytes;
     private long finalSequence = -1;
     private long exceptionCode = -1;
+    /** Let go of by its session: holds nothing, takes nothing. */
+    private boolean released;
+    /** Holds the right to go past the budget(s) to finish the message in progress. */
+    private boolean overdrawing;
 
     private boolean ackPending;
     private boolean ackUrgent;
@@ -59,6 +74,12 @@ public final class RecvFlow {
     private long advertisedBlocks;
 
     public RecvFlow(long flowId, byte[] metadata, OptionalLong returnAssociation, long bufferCapacity) {
+        this(flowId, metadata, returnAssociation, bufferCapacity, null);
+    }
+
+    /** @param budget shared with other flows (the session's), or null */
+    public RecvFlow(long flowId, byte[] metadata, OptionalLong returnAssociation, long bufferCapacity,
+                    ReceiveBudget budget) {
         if (flowId < 0 || bufferCapacity < 0) {
             throw new IllegalArgumentException("negative flow ID or capacity");
         }
@@ -66,6 +87,7 @@ public final class RecvFlow {
         this.metadata = metadata == null ? null : metadata.clone();
         this.returnAssociation = returnAssociation.orElse(-1);
         this.capacity = bufferCapacity;
+        this.budget = budget;
     }
 
     /**
@@ -74,8 +96,13 @@ public final class RecvFlow {
      * acceptable (no metadata, unknown mandatory option).
      */
     public static RecvFlow open(FlowStart start, long bufferCapacity, long rejectCode) {
+        return open(start, bufferCapacity, null, rejectCode);
+    }
+
+    /** As {@link #open(FlowStart, long, long)}, holding its data under {@code budget} (may be null). */
+    public static RecvFlow open(FlowStart start, long bufferCapacity, ReceiveBudget budget, long rejectCode) {
         RecvFlow flow = new RecvFlow(start.flowId(), start.metadata().orElse(null), start.returnAssociation(),
-                bufferCapacity);
+                bufferCapacity, budget);
         if (!start.acceptable()) {
             flow.reject(rejectCode);
         }
@@ -125,6 +152,7 @@ public final class RecvFlow {
     public void setUnordered(boolean unordered) {
         this.unordered = unordered;
         deliver();
+        settleOverdraft();
     }
 
     /**
@@ -137,6 +165,7 @@ public final class RecvFlow {
         if (resumed) {
             deliver();
             checkComplete();
+            settleOverdraft();
             requestAck(true, Long.MIN_VALUE);
         }
     }
@@ -158,9 +187,38 @@ public final class RecvFlow {
         }
         state = State.REJECTED;
         exceptionCode = code;
-        buffer.clear();
-        bufferedBytes = 0;
+        discardAll();
         requestAck(true, Long.MIN_VALUE);
+    }
+
+    /**
+     * Lets go of the flow: whatever it holds is discarded and given back to its budget, and it
+     * takes nothing more. The session calls this when it forgets the flow (the flow finished, or
+     * the session is closing).
+     */
+    public void release() {
+        released = true;
+        discardAll();
+    }
+
+    private void discardAll() {
+        buffer.clear();
+        free(bufferedBytes);
+        settleOverdraft();
+    }
+
+    private void hold(long bytes) {
+        bufferedBytes += bytes;
+        if (budget != null) {
+            budget.charge(bytes);
+        }
+    }
+
+    private void free(long bytes) {
+        bufferedBytes -= bytes;
+        if (budget != null) {
+            budget.release(bytes);
+        }
     }
 
     /** A Buffer Probe (§3.6.2.3.2) asks for an ack with the current window. */
@@ -168,8 +226,12 @@ public final class RecvFlow {
         requestAck(true, Long.MIN_VALUE);
     }
 
-    /** Applies one User Data or Next User Data chunk of this flow (§3.6.3.2). */
-    public void onUserData(UserDataChunk chunk, long now) {
+    /**
+     * Applies one User Data or Next User Data chunk of this flow (§3.6.3.2). A fresh fragment
+     * that fits neither the flow's buffer nor its budgets is dropped without being acknowledged
+     * (the sender retransmits it), and an ack repeating the window is requested.
+     */
+    public Intake onUserData(UserDataChunk chunk, long now) {
         if (chunk.flowId() != flowId) {
             throw new IllegalArgumentException("chunk for flow " + chunk.flowId() + " given to flow " + flowId);
         }
@@ -178,16 +240,19 @@ public final class RecvFlow {
         boolean fresh = !received.contains(seq);
         // §3.6.3.2: acknowledge at once whatever the sender needs to hear quickly
         boolean urgent = advertisedBlocks < 2 || chunk.abandon() || received.rangeCount() != 1 || !fresh;
-        boolean keep = fresh && !chunk.abandon() && state == State.OPEN;
+        boolean keep = fresh && !chunk.abandon() && state == State.OPEN && !released;
         if (keep && bufferedBytes + chunk.dataLength() + FRAGMENT_OVERHEAD > HARD_LIMIT_FACTOR * capacity) {
             // Only an endless or oversized message gets here (in-order fragments may pass the
-            // window, see fits): refuse the flow rather than buffer without bound.
+            // window, see admit): refuse the flow rather than buffer without bound.
             reject(MESSAGE_TOO_LARGE);
             keep = false;
         }
-        if (fresh && !fits(seq, fsn, keep ? chunk.dataLength() : -1)) {
-            requestAck(true, now); // dropped: tell the sender our window again
-            return;
+        if (fresh) {
+            Intake intake = admit(seq, fsn, keep ? chunk : null);
+            if (intake != Intake.TAKEN) {
+                requestAck(true, now); // dropped: tell the sender our window again
+                return intake;
+            }
         }
         if (fresh && chunk.fin() && finalSequence < 0) {
             finalSequence = seq;
@@ -203,31 +268,91 @@ public final class RecvFlow {
         }
         if (keep) {
             buffer.put(seq, new Piece(chunk.fragment(), chunk.dataUnsafe()));
-            bufferedBytes += chunk.dataLength() + FRAGMENT_OVERHEAD;
+            hold(chunk.dataLength() + FRAGMENT_OVERHEAD);
             if (unordered && !paused) {
                 deliverAround(seq);
             }
         }
         deliver();
         checkComplete();
+        settleOverdraft();
         requestAck(urgent || state != State.OPEN, now);
+        return Intake.TAKEN;
     }
 
     /**
-     * Whether a fresh fragment may be taken. Data beyond the buffer is dropped, except the
-     * fragment right after the cumulative ack, which always lets reassembly progress (a
-     * message larger than the buffer still arrives, one in-order fragment at a time).
+     * Whether a fresh fragment may be taken ({@code chunk} null: nothing of it would be kept).
+     * Data beyond the buffer or a budget is dropped, except at the next expected sequence number,
+     * where reassembly must always be able to progress: a fragment there is taken when it lets
+     * a message out at once (it then holds nothing), or, when it only continues a message, past
+     * the buffer (up to the hard limit) and past the budgets by one flow at a time per budget.
+     * Out-of-order data never goes past anything.
      */
-    private boolean fits(long seq, long fsn, int dataLength) {
+    private Intake admit(long seq, long fsn, UserDataChunk chunk) {
         long cumulativeAfter = Math.max(received.cumulative(), fsn);
         if (seq > cumulativeAfter + 1 && !received.wouldMerge(seq) && received.rangeCount() >= MAX_RANGES) {
-            return false;
+            return Intake.OVER_FLOW_BUFFER;
         }
-        if (dataLength < 0) {
+        if (chunk == null) {
+            return Intake.TAKEN;
+        }
+        long cost = chunk.dataLength() + FRAGMENT_OVERHEAD;
+        boolean nextInOrder = seq == cumulativeAfter + 1 && !paused;
+        if (!nextInOrder && bufferedBytes + cost > capacity) {
+            return Intake.OVER_FLOW_BUFFER;
+        }
+        ReceiveBudget tight = budget == null ? null : budget.shortOf(cost);
+        if (tight == null) {
+            return Intake.TAKEN;
+        }
+        if (nextInOrder) {
+            if (passesStraightThrough(seq, chunk.fragment())) {
+                return Intake.TAKEN;
+            }
+            if (budget.mayOverdraw(this, cost)) {
+                budget.overdraw(this, cost);
+                overdrawing = true;
+                return Intake.TAKEN;
+            }
+        }
+        return tight == budget ? Intake.OVER_SESSION_BUDGET : Intake.OVER_ENDPOINT_BUDGET;
+    }
+
+    /**
+     * Whether a fragment at the next expected sequence number would leave the buffer in the
+     * same step it arrives: it completes its message (with pieces already held before and after
+     * it), or its message is broken by an abandoned piece and is discarded. Otherwise it would
+     * wait in the buffer for pieces still to come.
+     */
+    private boolean passesStraightThrough(long seq, Fragment fragment) {
+        Fragment f = fragment;
+        for (long s = seq; !f.starts(); s--) {
+            Piece before = buffer.get(s - 1);
+            if (before == null || before.fragment.ends()) {
+                return true; // its beginning was abandoned: discarded at once
+            }
+            f = before.fragment;
+        }
+        if (fragment.ends()) {
             return true;
         }
-        boolean nextInOrder = seq == cumulativeAfter + 1 && !paused;
-        return nextInOrder || bufferedBytes + dataLength + FRAGMENT_OVERHEAD <= capacity;
+        for (long s = seq + 1; ; s++) {
+            Piece after = buffer.get(s);
+            if (after == null) {
+                return received.contains(s); // abandoned: discarded; else the message still arrives
+            }
+            if (after.fragment.starts() || after.fragment.ends()) {
+                return true; // broken (discarded) or whole (delivered)
+            }
+        }
+    }
+
+    /** Gives up the right to overdraw once the message it was for is out (or the flow is let go). */
+    private void settleOverdraft() {
+        if (overdrawing && (buffer.isEmpty() || buffer.firstKey() > received.cumulative())) {
+            overdrawing = false;
+            budget.endOverdraw(this);
+        }
     }
 
     private void requestAck(boolean urgent, long now) {
@@ -312,7 +437,7 @@ public final class RecvFlow {
         for (long s = from; s <= to; s++) {
             Piece p = buffer.remove(s);
             if (p != null) {
-                bufferedBytes -= p.data.length + FRAGMENT_OVERHEAD;
+                free(p.data.length + FRAGMENT_OVERHEAD);
             }
         }
     }
@@ -321,7 +446,7 @@ public final class RecvFlow {
         ByteArrayOutputStream message = new ByteArrayOutputStream();
         for (long s = from; s <= to; s++) {
             Piece p = buffer.remove(s);
-            bufferedBytes -= p.data.length + FRAGMENT_OVERHEAD;
+            free(p.data.length + FRAGMENT_OVERHEAD);
             message.writeBytes(p.data);
         }
         if (advertisedBlocks < 2) {
@@ -356,6 +481,17 @@ public final class RecvFlow {
         }
     }
 
+    /**
+     * Announces a reopened window: when the last ack advertised (almost) no room and there is
+     * room now, because other flows under the same budget let data out, an ack is owed at once,
+     * so the sender need not wait for a probe or a retransmission to learn of it.
+     */
+    public void refreshWindow() {
+        if (state == State.OPEN && !released && advertisedBlocks < 2 && bufferBlocksAvailable() >= 2) {
+            requestAck(true, Long.MIN_VALUE);
+        }
+    }
+
     /** True when an acknowledgement is owed. */
     public boolean isAckPending() {
         return ackPending;
@@ -372,11 +508,17 @@ public final class RecvFlow {
     }
 
     /**
-     * Free buffer in 1024-byte blocks, as advertised in acks (§2.3.13). Rounded down, so a
-     * sender that fills the advertised space is never dropped for it.
+     * Free buffer in 1024-byte blocks, as advertised in acks (§2.3.13): the tightest of the
+     * flow's own free buffer and its budgets' (§3.6.3.5). Rounded down, so a sender that fills
+     * the advertised space is never dropped for it, unless other flows under the same budget
+     * fill it first.
      */
     public long bufferBlocksAvailable() {
-        long blocks = Math.max(0, capacity - bufferedBytes) / AckChunk.BLOCK_SIZE;
+        long free = capacity - bufferedBytes;
+        if (budget != null) {
+            free = Math.min(free, budget.available());
+        }
+        long blocks = Math.max(0, free) / AckChunk.BLOCK_SIZE;
         if (paused || capacity == 0) {
             return blocks;
         }

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.nimbus.rtmfp.crypto.CryptoProvider;
 import org.nimbus.rtmfp.crypto.DefaultKey;
+import org.nimbus.rtmfp.flow.ReceiveBudget;
 import org.nimbus.rtmfp.handshake.IHello;
 import org.nimbus.rtmfp.handshake.IIKeying;
 import org.nimbus.rtmfp.handshake.Responder;
@@ -52,6 +53,8 @@ public final class RtmfpEndpoint {
     private final Map<Session, InetSocketAddress> registeredAddress = new HashMap<>();
     private final Map<Session, Long> scheduledAt = new HashMap<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    /** Bounds what the receive flows of all sessions hold together; each session's budget is a child. */
+    private final ReceiveBudget receiveBudget;
     private volatile Introducer introducer;
     /** The table's size, readable from monitoring threads. */
     private volatile int sessionCount;
@@ -70,6 +73,7 @@ public final class RtmfpEndpoint {
         this.config = config;
         this.listener = listener;
         this.counters = counters;
+        this.receiveBudget = new ReceiveBudget(config.totalRecvBuffer());
         this.introducer = (request, replies, now) -> counters.increment("introduction.unhandled");
     }
 
@@ -88,6 +92,14 @@ public final class RtmfpEndpoint {
     /** Thread-safe. */
     public int sessionCount() {
         return sessionCount;
+    }
+
+    /**
+     * Bytes the receive flows of all sessions hold now, awaiting reassembly or delivery, as
+     * charged against {@link SessionConfig#totalRecvBuffer}. Thread-safe.
+     */
+    public long receiveBufferedBytes() {
+        return receiveBudget.used();
     }
 
     public Collection<Session> sessions() {
@@ -144,7 +156,7 @@ public final class RtmfpEndpoint {
             return;
         }
         counters.increment("packets.in");
-        session.onPacket(opened, from, replies, now);
+        session.onPacket(opened, from, replies, receiveBudget, now);
         service(session, now);
     }
 

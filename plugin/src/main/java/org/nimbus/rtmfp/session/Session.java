@@ -16,6 +16,7 @@ import org.nimbus.rtmfp.flow.FlowChunk;
 import org.nimbus.rtmfp.flow.FlowEvent;
 import org.nimbus.rtmfp.flow.FlowExceptionChunk;
 import org.nimbus.rtmfp.flow.FlowStart;
+import org.nimbus.rtmfp.flow.ReceiveBudget;
 import org.nimbus.rtmfp.flow.RecvFlow;
 import org.nimbus.rtmfp.flow.SendFlow;
 import org.nimbus.rtmfp.flow.UserDataChunk;
@@ -84,6 +85,8 @@ public final class Session {
     private final Map<Long, RecvFlow> recvFlows = new LinkedHashMap<>();
     private final Map<Long, Long> completedRecvFlows = new LinkedHashMap<>();
     private final Map<Long, SendFlow> sendFlows = new LinkedHashMap<>();
+    /** What the receive flows hold, under the endpoint's budget; made with the first flow. */
+    private ReceiveBudget recvBudget;
     private long nextSendFlowId = 1;
     private int packetsSinceAck;
     private Object attachment;
@@ -148,6 +151,10 @@ public final class Session {
         return receiveFraming;
     }
 
+    DatagramFraming sendFraming() {
+        return sendFraming;
+    }
+
     // ---- flows the layer above sends on ----
 
     /**
@@ -168,6 +175,14 @@ public final class Session {
     }
 
     /**
+     * Bytes this session's receive flows hold now, awaiting reassembly or delivery (out-of-order
+     * fragments included), as charged against {@link SessionConfig#sessionRecvBuffer}.
+     */
+    public long receiveBufferedBytes() {
+        return recvBudget == null ? 0 : recvBudget.used();
+    }
+
+    /**
      * Queues a Forwarded IHello (chunk 0x0f, RFC 7016 §2.3.3) for the peer: the introduction
      * service tells a target inside its own session who wants to reach it. It leaves in the
      * next session packet (flags 0x4a like every other); the caller services the session.
@@ -185,9 +200,11 @@ public final class Session {
 
     /**
      * Handles one authenticated packet of this session. Malformed chunks end processing of the
-     * packet (what came before them stands), as §2.3 asks of unparseable input.
+     * packet (what came before them stands), as §2.3 asks of unparseable input. What the
+     * session's receive flows hold counts against {@code endpointBudget} too.
      */
-    void onPacket(DatagramFraming.Opened opened, InetSocketAddress from, DatagramOutput replies, long now) {
+    void onPacket(DatagramFraming.Opened opened, InetSocketAddress from, DatagramOutput replies,
+                  ReceiveBudget endpointBudget, long now) {
         if (state == State.CLOSED) {
             // Only a repeated close request gets an answer after close (§3.5.5.2).
             for (Chunk c : opened.packet().chunks()) {
@@ -222,6 +239,7 @@ public final class Session {
             output = replies;
         }
         boolean userData = false;
+        long heldBefore = receiveBufferedBytes();
         UserDataChunk previous = null;
         try {
             for (Chunk c : opened.packet().chunks()) {
@@ -233,7 +251,7 @@ public final class Session {
                         UserDataChunk chunk = UserDataChunk.decode(c.type(), c.payload(), previous);
                         previous = chunk;
                         userData = true;
-                        onUserData(chunk, now);
+                        onUserData(chunk, endpointBudget, now);
                     }
                     case Chunk.ACK_BITMAP, Chunk.ACK_RANGES -> {
                         previous = null;
@@ -290,6 +308,12 @@ public final class Session {
                 f.ackNow();
             }
         }
+        if (receiveBufferedBytes() < heldBefore) {
+            // room freed in the session's budget: flows that advertised none say so now
+            for (RecvFlow f : recvFlows.values()) {
+                f.refreshWindow();
+            }
+        }
         dispatchEvents(now);
         closeIfLastMessageDone(now);
     }
@@ -304,7 +328,10 @@ public final class Session {
         }
     }
 
-    private void onUserData(UserDataChunk chunk, long now) {
+    private void onUserData(UserDataChunk chunk, ReceiveBudget endpointBudget, long now) {
+        if (state != State.OPEN) {
+            return; // closing: the layer above heard the close, nothing more is delivered or held
+        }
         RecvFlow flow = recvFlows.get(chunk.flowId());
         if (flow == null) {
             if (completedRecvFlows.containsKey(chunk.flowId())) {
@@ -313,20 +340,33 @@ public final class Session {
             FlowStart start = FlowStart.of(chunk);
             long code = recvFlows.size() >= config.maxRecvFlows() ? REJECTED_FLOW
                     : start.acceptable() ? listener.onFlowStarting(this, start) : REJECTED_FLOW;
-            flow = RecvFlow.open(start, config.recvFlowBuffer(), REJECTED_FLOW);
+            if (recvBudget == null) {
+                recvBudget = endpointBudget.child(config.sessionRecvBuffer());
+            }
+            flow = RecvFlow.open(start, config.recvFlowBuffer(), recvBudget, REJECTED_FLOW);
             if (code != 0) {
                 flow.reject(code);
                 counters.increment("flow.rejected");
             }
             recvFlows.put(chunk.flowId(), flow);
         }
-        flow.onUserData(chunk, now);
+        switch (flow.onUserData(chunk, now)) {
+            case OVER_FLOW_BUFFER -> counters.increment("drop.recv-flow-buffer");
+            case OVER_SESSION_BUDGET -> counters.increment("drop.recv-session-budget");
+            case OVER_ENDPOINT_BUDGET -> counters.increment("drop.recv-endpoint-budget");
+            case TAKEN -> {
+            }
+        }
     }
 
     private void dispatchEvents(long now) {
+        recv:
         for (Iterator<RecvFlow> it = recvFlows.values().iterator(); it.hasNext(); ) {
             RecvFlow flow = it.next();
             for (FlowEvent e : flow.takeEvents()) {
+                if (state != State.OPEN) {
+                    break recv; // the listener closed the session, which let its receive flows go
+                }
                 if (e instanceof FlowEvent.MessageReceived m) {
                     if (flow.state() != RecvFlow.State.REJECTED) {
                         listener.onMessage(this, flow, m.message());
@@ -397,6 +437,7 @@ public final class Session {
         nearCloseSince = now;
         closeRequestDue = now;
         notifyClosed();
+        releaseRecvFlows();
     }
 
     private void becomeClosed(long now) {
@@ -405,9 +446,17 @@ public final class Session {
         }
         state = State.CLOSED;
         closedAt = now;
-        recvFlows.clear();
+        releaseRecvFlows();
         sendFlows.clear();
         notifyClosed();
+    }
+
+    /** Forgets every receive flow, giving what they held back to the budgets. */
+    private void releaseRecvFlows() {
+        for (RecvFlow f : recvFlows.values()) {
+            f.release();
+        }
+        recvFlows.clear();
     }
 
     private void notifyClosed() {
@@ -518,6 +567,7 @@ public final class Session {
             RecvFlow f = it.next();
             if (f.isComplete() && !f.isAckPending()) {
                 completedRecvFlows.put(f.flowId(), now);
+                f.release();
                 it.remove();
             }
         }
