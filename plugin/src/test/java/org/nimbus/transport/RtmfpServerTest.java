@@ -228,6 +228,64 @@ class RtmfpServerTest {
     }
 
     @Test
+    void receiveBudgetsHoldAgainstOutOfOrderFloodsWhileAMegabyteGetsThroughAndClosesGiveEverythingBack() throws Exception {
+        int budgetPort;
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            budgetPort = probe.getLocalPort();
+        }
+        String small = "rtmfp://127.0.0.1:" + budgetPort + "/nimbus";
+        int perSession = 32 * 1024;
+        int total = 48 * 1024;
+        try (RtmfpServer budgeted = new RtmfpServer(new SessionConfig(10, 15_000, 60_000, 16 * 1024, 64, perSession, total),
+                new Echo()).start(List.of(new InetSocketAddress("127.0.0.1", budgetPort)));
+             RtmfpClient a = new RtmfpClient(); RtmfpClient b = new RtmfpClient(); RtmfpClient c = new RtmfpClient()) {
+            List<Session> flooders = List.of(a.connect(small, ConnectOptions.defaults()), b.connect(small, ConnectOptions.defaults()));
+            List<org.nimbus.conformance.wire.Option> metadata = List.of(org.nimbus.conformance.wire.Option.of(
+                    org.nimbus.conformance.wire.UserData.OPTION_METADATA, METADATA));
+            for (Session f : flooders) {
+                // fragments 2.. of 32 flows, never 1: nothing can ever be delivered
+                for (long seq = 2; seq < 40; seq++) {
+                    for (long flowId = 1; flowId <= 32; flowId++) {
+                        f.sendChunks(List.of(new org.nimbus.conformance.wire.UserData(
+                                org.nimbus.conformance.wire.UserData.FRAGMENT_MIDDLE, flowId, seq, seq, metadata,
+                                new byte[1000]).toChunk()));
+                    }
+                    f.ping(T); // the server handled this round (and the socket buffers drained)
+                }
+            }
+            List<String> peers = flooders.stream().map(f -> HexFormat.of().formatHex(f.info().peerId())).toList();
+            java.util.concurrent.Callable<List<Long>> held = () -> List.of(
+                    budgeted.endpoint().sessionByPeerId(peers.get(0)).receiveBufferedBytes(),
+                    budgeted.endpoint().sessionByPeerId(peers.get(1)).receiveBufferedBytes(),
+                    budgeted.endpoint().receiveBufferedBytes());
+            List<Long> flooded = budgeted.loop().submit(held).get(5, TimeUnit.SECONDS);
+            assertTrue(flooded.get(0) <= perSession && flooded.get(1) <= perSession, "per session: " + flooded);
+            assertTrue(flooded.get(2) <= total && flooded.get(2) > total - 2 * 1088, "in all, and full: " + flooded);
+            Map<String, Long> counters = budgeted.endpoint().counters().snapshot();
+            assertTrue(counters.getOrDefault("drop.recv-session-budget", 0L) > 0, counters.toString());
+            assertTrue(counters.getOrDefault("drop.recv-endpoint-budget", 0L) > 0, counters.toString());
+
+            // a conforming client still gets 1.1 MB through, in messages larger than any budget's room
+            Session sender = c.connect(small, ConnectOptions.defaults());
+            SendFlow flow = sender.openFlow(METADATA, -1);
+            Random random = new Random(7016);
+            for (int i = 0; i < 55; i++) {
+                byte[] message = new byte[20_000];
+                random.nextBytes(message);
+                sender.send(flow, message);
+                assertArrayEquals(message, sender.receive(T).data(), "echo of message " + i);
+            }
+            assertEquals(flooded, budgeted.loop().submit(held).get(5, TimeUnit.SECONDS), "the junk is still held");
+
+            for (Session x : List.of(flooders.get(0), flooders.get(1), sender)) {
+                assertTrue(x.close(T), "close request acknowledged");
+            }
+            assertEquals(0L, (long) budgeted.loop().submit(() -> budgeted.endpoint().receiveBufferedBytes())
+                    .get(5, TimeUnit.SECONDS), "closing gave every byte back");
+        }
+    }
+
+    @Test
     void silentPeerIsPingedThenClosedAtTheIdleTimeoutAndReleased() throws Exception {
         CompletableFuture<Long> closedAt = new CompletableFuture<>();
         int quickPort;
