@@ -51,6 +51,22 @@ class NimbusConfigTest {
     }
 
     @Test
+    void receiveBudgetsMustHoldAFlowBufferAndASessionBudget() {
+        var session = NimbusConfig.defaults().sessionConfig();
+        assertEquals(4L << 20, session.sessionRecvBuffer());
+        assertEquals(256L << 20, session.totalRecvBuffer());
+        ConfigException small = assertThrows(ConfigException.class,
+                () -> of("rtmfp.flow_buffer_bytes", "65536", "rtmfp.session_buffer_bytes", "32768"));
+        assertTrue(small.getMessage().contains("'rtmfp.session_buffer_bytes'"), small.getMessage());
+        ConfigException total = assertThrows(ConfigException.class,
+                () -> of("rtmfp.flow_buffer_bytes", "16384", "rtmfp.session_buffer_bytes", "65536",
+                        "rtmfp.receive_buffer_total_bytes", "32768"));
+        assertTrue(total.getMessage().contains("'rtmfp.receive_buffer_total_bytes'"), total.getMessage());
+        var big = of("rtmfp.receive_buffer_total_bytes", "8589934592").sessionConfig();
+        assertEquals(8L << 30, big.totalRecvBuffer());
+    }
+
+    @Test
     void shippedFileIsValidAndEveryKeyIsInTheReadme() throws Exception {
         Path root = Path.of(System.getProperty("user.dir")).getParent();
         NimbusConfig.load(root.resolve("conf/nimbus.properties"));
