@@ -44,10 +44,4 @@ public record SessionConfig(int maxSessions, long keepaliveMillis, long idleTime
     public static SessionConfig defaults() {
         return new SessionConfig(10_000, 15_000, 60_000, 1 << 20, 64);
     }
-
-    /** This configuration with other receive budgets per session and in all. */
-    public SessionConfig withReceiveBudgets(long perSession, long total) {
-        return new SessionConfig(maxSessions, keepaliveMillis, idleTimeoutMillis, recvFlowBuffer, maxRecvFlows,
-                perSession, total);
-    }
 }
