@@ -1,9 +1,13 @@
 package org.nimbus.transport;
 
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -157,11 +161,27 @@ public final class UdpTransport implements AutoCloseable {
     /**
      * The bound address a session's local address stands for. A wildcard socket reports its
      * sessions' local address as the IPv6 wildcard while MINA keys it by the address it was
-     * bound with (0.0.0.0): newSession wants the latter.
+     * bound with (0.0.0.0): newSession wants the latter. Likewise MINA keys a socket bound to
+     * an IPv4-compatible IPv6 address, i.e. {@code ::1} (= {@code ::0.0.0.1}), by the IPv4
+     * address of its last four bytes (0.0.0.1) while its sessions report {@code ::1}.
      */
     private SocketAddress boundAddress(InetSocketAddress local) {
         Set<SocketAddress> bound = acceptor.getLocalAddresses();
-        if (bound.contains(local) || !local.getAddress().isAnyLocalAddress()) {
+        if (bound.contains(local)) {
+            return local;
+        }
+        if (local.getAddress() instanceof Inet6Address v6 && v6.isIPv4CompatibleAddress()) {
+            try {
+                InetSocketAddress key = new InetSocketAddress(
+                        InetAddress.getByAddress(Arrays.copyOfRange(v6.getAddress(), 12, 16)), local.getPort());
+                if (bound.contains(key)) {
+                    return key;
+                }
+            } catch (UnknownHostException e) {
+                throw new AssertionError(e); // four bytes are always an IPv4 address
+            }
+        }
+        if (!local.getAddress().isAnyLocalAddress()) {
             return local;
         }
         for (SocketAddress a : bound) {

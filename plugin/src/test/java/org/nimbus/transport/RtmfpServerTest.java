@@ -360,6 +360,31 @@ class RtmfpServerTest {
         }
     }
 
+    @Test
+    void explicitIpv6LoopbackBindAnswersBesideIpv4() throws Exception {
+        int bothPort;
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("::1", 0))) {
+            bothPort = probe.getLocalPort();
+        }
+        // As the assembled install's test config binds: MINA keys the [::1] socket as 0.0.0.1, so
+        // replies from it were dropped ("Unknown local address") and no IPv6 client got an answer.
+        try (RtmfpServer both = new RtmfpServer(SessionConfig.defaults(), new Echo())
+                .start(org.nimbus.config.NimbusConfig.from(props("rtmfp.bind", "127.0.0.1:" + bothPort + ",[::1]:" + bothPort))
+                        .get(org.nimbus.config.NimbusConfig.RTMFP_BIND))) {
+            for (String host : new String[] {"[::1]", "127.0.0.1"}) {
+                try (RtmfpClient client = new RtmfpClient()) {
+                    Session s = client.connect("rtmfp://" + host + ":" + bothPort + "/nimbus", ConnectOptions.defaults());
+                    assertEquals(InetAddress.getByName(host.replaceAll("[\\[\\]]", "")), s.peer().getAddress());
+                    SendFlow flow = s.openFlow(METADATA, -1);
+                    s.send(flow, new byte[] {4, 2});
+                    assertArrayEquals(new byte[] {4, 2}, s.receive(T).data(), "echo over " + host);
+                    assertTrue(s.close(T), "session over " + host);
+                }
+            }
+            assertEquals(0, both.udp().handlerErrors());
+        }
+    }
+
     private static java.util.Properties props(String k, String v) {
         java.util.Properties p = new java.util.Properties();
         p.setProperty(k, v);
