@@ -29,9 +29,19 @@ public final class RendezvousTestServer {
     private RendezvousTestServer() {
     }
 
-    public static void main(String[] args) throws Exception {
-        String[] hp = args[0].split(":");
-        InetSocketAddress bind = new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
+    /** The server as {@link #main} runs it, and the directory its setPeerInfo fills. */
+    public record Running(RtmfpServer server, PeerDirectory peers) implements AutoCloseable {
+        @Override
+        public void close() {
+            server.close();
+        }
+    }
+
+    /**
+     * Starts the rendezvous server in this process on {@code binds}: for tests over real sockets
+     * that want the TC layer's {@code setPeerInfo} beside introductions.
+     */
+    public static Running start(List<InetSocketAddress> binds) throws java.io.IOException {
         PeerDirectory peers = new PeerDirectory();
         FlowDispatcher flows = new FlowDispatcher();
         TcFlowService[] tc = new TcFlowService[1];
@@ -55,8 +65,15 @@ public final class RendezvousTestServer {
         RtmfpServer server = new RtmfpServer(SessionConfig.defaults(), flows);
         flows.add(tc[0]).add(peers).add(new GroupService(server.endpoint(), server.loop()::now));
         IntroductionService.install(server.endpoint(), peers, IntroductionLimits.defaults());
-        server.start(List.of(bind));
+        server.start(binds);
         server.attach(tc[0]);
+        return new Running(server, peers);
+    }
+
+    public static void main(String[] args) throws Exception {
+        String[] hp = args[0].split(":");
+        InetSocketAddress bind = new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
+        RtmfpServer server = start(List.of(bind)).server();
         System.out.println("READY " + bind);
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
