@@ -100,6 +100,21 @@ class TcNetConnectionIT {
     }
 
     @Test
+    void aNetConnectionOverIpv6LoopbackEntersTheAppLikeOneOverIpv4() throws Exception {
+        // The install binds 127.0.0.1 and [::1] on the RTMFP port (Red5Install's config); a
+        // server that only bound [::1] without answering on it once passed every other test.
+        String v6 = "rtmfp://[::1]:" + red5.rtmfpPort + "/tcapp/room6";
+        try (RtmfpClient client = new RtmfpClient()) {
+            Session s = client.connect(v6, ConnectOptions.defaults());
+            assertEquals(java.net.InetAddress.getByName("::1"), s.peer().getAddress());
+            NetConnection nc = new NetConnection(s);
+            NetConnection.ConnectResult r = nc.connect("tcapp/room6", v6, ConnectStyle.values()[0], T);
+            assertTrue(r.success(), "connect over [::1]: " + r.reply());
+            red5.awaitLine(Pattern.compile("TcTestApplication roomJoin rtmfp:" + peerId(nc) + " room6"), T);
+        }
+    }
+
+    @Test
     void connectEntersTheAppScopeInBothStylesWithPeerIds() throws Exception {
         for (ConnectStyle style : ConnectStyle.values()) {
             try (RtmfpClient client = new RtmfpClient()) {
