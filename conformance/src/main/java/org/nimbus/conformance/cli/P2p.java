@@ -3,6 +3,7 @@ package org.nimbus.conformance.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -94,7 +95,11 @@ public final class P2p {
         return s;
     }
 
-    /** "ip:port" for every up, non-loopback IPv4 interface address, as Flash reports them. */
+    /**
+     * Every up, non-loopback interface address as Flash reports them: "a.b.c.d:port" for IPv4,
+     * "[v6]:port" for IPv6. Link-local IPv6 addresses are left out (they need a zone to be
+     * reached, and a host with only those reports nothing, as the interop notes say).
+     */
     static List<String> localAddresses(int port) throws SocketException {
         List<String> out = new ArrayList<>();
         for (NetworkInterface ni : NetworkInterface.networkInterfaces().toList()) {
@@ -104,10 +109,47 @@ public final class P2p {
             for (InetAddress a : ni.inetAddresses().toList()) {
                 if (a instanceof Inet4Address) {
                     out.add(a.getHostAddress() + ":" + port);
+                } else if (a instanceof Inet6Address v6 && !v6.isLinkLocalAddress() && !v6.isLoopbackAddress()) {
+                    out.add("[" + rfc5952(v6) + "]:" + port);
                 }
             }
         }
         return out;
+    }
+
+    /** The canonical IPv6 text of RFC 5952 §4: lower case, no leading zeros, the longest zero run as "::". */
+    static String rfc5952(Inet6Address a) {
+        byte[] b = a.getAddress();
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = (b[2 * i] & 0xff) << 8 | b[2 * i + 1] & 0xff;
+        }
+        int bestAt = -1;
+        int bestLength = 1; // a single zero group is not shortened (§4.2.2)
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestAt = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestAt) {
+                text.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
+                text.append(':');
+            }
+            text.append(Integer.toHexString(g[i]));
+        }
+        return text.toString();
     }
 
     private static void target(String uri, PrintStream out) throws Exception {
