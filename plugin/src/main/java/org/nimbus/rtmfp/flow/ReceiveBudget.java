@@ -15,6 +15,11 @@ package org.nimbus.rtmfp.flow;
  * exceeded by at most one flow's hard limit ({@link RecvFlow#HARD_LIMIT_FACTOR} times its buffer),
  * and only by data delivered in sequence, never by out-of-order data.
  *
+ * <p>The turn is not kept forever: a flow that has held it for {@link #TURN_MILLIS} without
+ * getting its message out loses it to the next flow that needs it, and is rejected (its data
+ * dropped), so one sender that never finishes a message cannot stall every other flow once the
+ * budget is full, and still only one flow at a time is past the budget.
+ *
  * <p>Not thread-safe: the endpoint's loop thread charges and releases; {@link #used()} may be read
  * from any thread.
  */
@@ -24,6 +29,12 @@ public final class ReceiveBudget {
     /** Written by the loop thread only; volatile so monitoring threads read a recent value. */
     private volatile long used;
     private RecvFlow overdrawer;
+    private long overdrawSince;
+    /** Turns taken from flows that held them too long; read by monitoring. */
+    private volatile long revoked;
+
+    /** How long one flow may hold the right to go past a full budget before another may take it. */
+    public static final long TURN_MILLIS = 10_000;
 
     /** A top-level budget (the endpoint's). */
     public ReceiveBudget(long limit) {
@@ -68,23 +79,42 @@ public final class ReceiveBudget {
         return null;
     }
 
-    /** Whether {@code flow} may go past every budget that cannot take {@code bytes}. */
-    boolean mayOverdraw(RecvFlow flow, long bytes) {
+    /**
+     * Whether {@code flow} may go past every budget that cannot take {@code bytes}: no other flow
+     * holds the turn there, or it has held it for {@link #TURN_MILLIS} already.
+     */
+    boolean mayOverdraw(RecvFlow flow, long bytes, long now) {
         for (ReceiveBudget b = this; b != null; b = b.parent) {
-            if (b.used + bytes > b.limit && b.overdrawer != null && b.overdrawer != flow) {
+            if (b.used + bytes > b.limit && b.overdrawer != null && b.overdrawer != flow
+                    && now - b.overdrawSince < TURN_MILLIS) {
                 return false;
             }
         }
         return true;
     }
 
-    /** Makes {@code flow} the overdrawer of every budget that cannot take {@code bytes}. */
-    void overdraw(RecvFlow flow, long bytes) {
+    /**
+     * Makes {@code flow} the overdrawer of every budget that cannot take {@code bytes}; a flow
+     * whose turn there expired is rejected first, which gives its bytes back.
+     */
+    void overdraw(RecvFlow flow, long bytes, long now) {
         for (ReceiveBudget b = this; b != null; b = b.parent) {
-            if (b.used + bytes > b.limit) {
+            if (b.used + bytes > b.limit && b.overdrawer != flow) {
+                RecvFlow expired = b.overdrawer;
+                if (expired != null) {
+                    b.overdrawer = null;
+                    b.revoked++;
+                    expired.loseTurn();
+                }
                 b.overdrawer = flow;
+                b.overdrawSince = now;
             }
         }
+    }
+
+    /** How many turns were taken from flows that held them past {@link #TURN_MILLIS}, here only. */
+    public long revokedTurns() {
+        return revoked;
     }
 
     /** Ends {@code flow}'s right to go past the budgets it overdrew. */

@@ -66,6 +66,8 @@ public final class RecvFlow {
     private boolean released;
     /** Holds the right to go past the budget(s) to finish the message in progress. */
     private boolean overdrawing;
+    /** The Flow Exception code of a flow rejected for holding a full budget's turn too long. */
+    public static final long TURN_LOST = 1;
 
     private boolean ackPending;
     private boolean ackUrgent;
@@ -192,6 +194,17 @@ public final class RecvFlow {
     }
 
     /**
+     * This flow held the right to go past a full budget for {@link ReceiveBudget#TURN_MILLIS}
+     * without finishing its message, and another flow needs it: the flow is rejected (§3.6.3.1),
+     * which drops what it holds, so the budget is back within one overdrawer.
+     */
+    void loseTurn() {
+        overdrawing = false;
+        budget.endOverdraw(this); // its turn in its own session's budget too
+        reject(TURN_LOST);
+    }
+
+    /**
      * Lets go of the flow: whatever it holds is discarded and given back to its budget, and it
      * takes nothing more. The session calls this when it forgets the flow (the flow finished, or
      * the session is closing).
@@ -248,7 +261,7 @@ public final class RecvFlow {
             keep = false;
         }
         if (fresh) {
-            Intake intake = admit(seq, fsn, keep ? chunk : null);
+            Intake intake = admit(seq, fsn, keep ? chunk : null, now);
             if (intake != Intake.TAKEN) {
                 requestAck(true, now); // dropped: tell the sender our window again
                 return intake;
@@ -288,7 +301,7 @@ public final class RecvFlow {
      * the buffer (up to the hard limit) and past the budgets by one flow at a time per budget.
      * Out-of-order data never goes past anything.
      */
-    private Intake admit(long seq, long fsn, UserDataChunk chunk) {
+    private Intake admit(long seq, long fsn, UserDataChunk chunk, long now) {
         long cumulativeAfter = Math.max(received.cumulative(), fsn);
         if (seq > cumulativeAfter + 1 && !received.wouldMerge(seq) && received.rangeCount() >= MAX_RANGES) {
             return Intake.OVER_FLOW_BUFFER;
@@ -309,8 +322,8 @@ public final class RecvFlow {
             if (passesStraightThrough(seq, chunk.fragment())) {
                 return Intake.TAKEN;
             }
-            if (budget.mayOverdraw(this, cost)) {
-                budget.overdraw(this, cost);
+            if (budget.mayOverdraw(this, cost, now)) {
+                budget.overdraw(this, cost, now);
                 overdrawing = true;
                 return Intake.TAKEN;
             }

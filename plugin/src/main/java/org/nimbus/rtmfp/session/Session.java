@@ -350,7 +350,12 @@ public final class Session {
             }
             recvFlows.put(chunk.flowId(), flow);
         }
-        switch (flow.onUserData(chunk, now)) {
+        long revokedBefore = recvBudget.revokedTurns() + endpointBudget.revokedTurns();
+        RecvFlow.Intake intake = flow.onUserData(chunk, now);
+        if (recvBudget.revokedTurns() + endpointBudget.revokedTurns() != revokedBefore) {
+            counters.increment("flow.turn-revoked"); // a flow held a full budget's turn too long: rejected
+        }
+        switch (intake) {
             case OVER_FLOW_BUFFER -> counters.increment("drop.recv-flow-buffer");
             case OVER_SESSION_BUDGET -> counters.increment("drop.recv-session-budget");
             case OVER_ENDPOINT_BUDGET -> counters.increment("drop.recv-endpoint-budget");

@@ -202,6 +202,46 @@ class ReceiveBudgetTest {
         assertEquals(0, endpoint.used(), "a released flow holds nothing more");
     }
 
+    @Test
+    void aFlowThatHoldsTheTurnWithoutFinishingLosesItAndIsRejectedWhenAnotherNeedsIt() {
+        ReceiveBudget endpoint = new ReceiveBudget(4 * 1024);
+        ReceiveBudget s1 = endpoint.child(4 * 1024);
+        ReceiveBudget s2 = endpoint.child(4 * 1024);
+        RecvFlow hog = new RecvFlow(1, META, OptionalLong.empty(), 4 * 1024, s1);
+        RecvFlow other = new RecvFlow(2, META, OptionalLong.empty(), 4 * 1024, s1);
+        RecvFlow honest = new RecvFlow(1, META, OptionalLong.empty(), 4 * 1024, s2);
+        // The hog starts a message it never ends, past both budgets (the one overdrawer).
+        for (long seq = 1; seq <= 6; seq++) {
+            assertEquals(RecvFlow.Intake.TAKEN, hog.onUserData(fragment(1, seq, seq == 1 ? Fragment.BEGIN : Fragment.MIDDLE, BLOCK_DATA), 0));
+        }
+        assertEquals(6 * 1024, endpoint.used());
+        long almost = ReceiveBudget.TURN_MILLIS - 1;
+        assertEquals(RecvFlow.Intake.OVER_ENDPOINT_BUDGET, honest.onUserData(fragment(1, 1, Fragment.BEGIN, 1000), almost),
+                "while the turn is young, others wait");
+        assertEquals(RecvFlow.Intake.TAKEN, hog.onUserData(fragment(1, 7, Fragment.MIDDLE, BLOCK_DATA), almost),
+                "holding the turn longer is no reason to refuse the holder");
+
+        // Its time is up: the next flow that needs the turn gets it, and the hog is rejected.
+        long late = ReceiveBudget.TURN_MILLIS + 5;
+        assertEquals(RecvFlow.Intake.TAKEN, honest.onUserData(fragment(1, 1, Fragment.BEGIN, 1000), late));
+        assertEquals(RecvFlow.State.REJECTED, hog.state());
+        assertEquals(0, s1.used(), "the hog's bytes are back");
+        assertEquals(1, endpoint.revokedTurns());
+        assertTrue(hog.takeAck(1000).stream().anyMatch(c -> c.type() == 0x5e),
+                "the hog is told with a Flow Exception Report (§2.3.15)");
+        assertEquals(RecvFlow.Intake.TAKEN, honest.onUserData(fragment(1, 2, Fragment.MIDDLE, 1000), late));
+        assertEquals(RecvFlow.Intake.TAKEN, honest.onUserData(fragment(1, 3, Fragment.END, 1000), late));
+        assertEquals(1, messagesIn(honest), "the honest message is out");
+        // The hog's turn in its own session's budget went with it: its session's other flows may overdraw.
+        for (long seq = 1; seq <= 5; seq++) {
+            assertEquals(RecvFlow.Intake.TAKEN, other.onUserData(fragment(2, seq, seq == 1 ? Fragment.BEGIN : Fragment.MIDDLE, BLOCK_DATA), late + 1));
+        }
+        other.release();
+        honest.release();
+        hog.release();
+        assertEquals(0, endpoint.used());
+    }
+
     /**
      * Conforming senders (SendFlow) on two sessions of two flows each push 1.2 MB of messages
      * larger than any budget through a lossy, reordering network: every message arrives whole and
