@@ -57,15 +57,25 @@ public final class RegistryProtocol {
                 return o;
             }
             case "register": {
-                String peerId = string(r, "peerId");
-                service.register(s, peerId);
                 JsonObject o = reply("registered");
-                o.addProperty("name", s.name());
-                o.addProperty("peerId", peerId);
+                if (relay(r)) {
+                    service.registerRelay(s);
+                    o.addProperty("name", s.name());
+                    o.addProperty("relay", true);
+                } else {
+                    String peerId = string(r, "peerId");
+                    service.register(s, peerId);
+                    o.addProperty("name", s.name());
+                    o.addProperty("peerId", peerId);
+                }
                 return o;
             }
             case "unregister":
-                service.unregister(s, string(r, "peerId"));
+                if (relay(r)) {
+                    service.unregisterRelay(s);
+                } else {
+                    service.unregister(s, string(r, "peerId"));
+                }
                 return reply("unregistered");
             case "lookup": {
                 RegistryService.Lookup l = service.lookup(s, string(r, "name"));
@@ -105,6 +115,29 @@ public final class RegistryProtocol {
         JsonObject o = new JsonObject();
         o.addProperty("op", op);
         return o;
+    }
+
+    /**
+     * Whether a register/unregister is the relay-only form: {@code relay: true} and no
+     * {@code peerId}. Both, or a {@code relay} that is not a boolean, is a bad request; a false
+     * or absent {@code relay} is the peer ID form, which needs its {@code peerId}.
+     */
+    private static boolean relay(JsonObject r) {
+        JsonElement e = r.get("relay");
+        if (e == null || e.isJsonNull()) {
+            return false;
+        }
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
+            throw new RegistryException(ErrorCodes.BAD_REQUEST, "'relay' must be a boolean");
+        }
+        if (!e.getAsBoolean()) {
+            return false;
+        }
+        JsonElement peerId = r.get("peerId");
+        if (peerId != null && !peerId.isJsonNull()) {
+            throw new RegistryException(ErrorCodes.BAD_REQUEST, "either 'peerId' or 'relay': true, not both");
+        }
+        return true;
     }
 
     private static String string(JsonObject r, String field) {

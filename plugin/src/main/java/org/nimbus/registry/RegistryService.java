@@ -135,12 +135,28 @@ public final class RegistryService {
         }
     }
 
-    /** Binds peerId to the caller's name; a connection holds one peer ID, a new one replaces it. */
+    /** Binds peerId to the caller's name; a connection holds one peer ID, a new one replaces it (or relay-only). */
     public synchronized void register(RegistrySession s, String peerId) {
         requireName(s);
         String id = peerId(peerId);
         boolean wasOnline = !store.registrations(s.key).isEmpty();
         s.peerId = id;
+        s.relay = false;
+        store.register(s.key, s);
+        if (!wasOnline) {
+            presence(s.key, s.name, true);
+        }
+    }
+
+    /**
+     * Registers the connection relay-only: its user is online and gets relayed sends through it,
+     * but it adds no peer ID to lookups. Replaces a peer ID the connection registered.
+     */
+    public synchronized void registerRelay(RegistrySession s) {
+        requireName(s);
+        boolean wasOnline = !store.registrations(s.key).isEmpty();
+        s.peerId = null;
+        s.relay = true;
         store.register(s.key, s);
         if (!wasOnline) {
             presence(s.key, s.name, true);
@@ -156,6 +172,14 @@ public final class RegistryService {
         dropRegistration(s);
     }
 
+    public synchronized void unregisterRelay(RegistrySession s) {
+        requireName(s);
+        if (!s.relay) {
+            throw new RegistryException(ErrorCodes.NOT_REGISTERED, "this connection is not registered relay-only");
+        }
+        dropRegistration(s);
+    }
+
     private static String peerId(String peerId) {
         if (peerId == null || !PEER_ID.matcher(peerId).matches()) {
             throw new RegistryException(ErrorCodes.BAD_PEER_ID, "a peer ID is 64 lower-case hex characters");
@@ -164,10 +188,11 @@ public final class RegistryService {
     }
 
     private void dropRegistration(RegistrySession s) {
-        if (s.peerId == null) {
+        if (s.peerId == null && !s.relay) {
             return;
         }
         s.peerId = null;
+        s.relay = false;
         store.unregister(s.key, s);
         if (store.registrations(s.key).isEmpty()) {
             presence(s.key, s.name, false);
@@ -184,7 +209,10 @@ public final class RegistryService {
         }
     }
 
-    /** All peer IDs of a user, newest registration first. Any string may be asked; invalid names are simply offline. */
+    /**
+     * All peer IDs of a user, newest registration first; relay-only registrations make the user
+     * online but add none. Any string may be asked; invalid names are simply offline.
+     */
     public synchronized Lookup lookup(RegistrySession s, String name) {
         requireName(s);
         return lookup(name);
@@ -201,7 +229,9 @@ public final class RegistryService {
         }
         List<String> ids = new ArrayList<>(regs.size());
         for (RegistrySession r : regs) {
-            ids.add(r.peerId);
+            if (r.peerId != null) {
+                ids.add(r.peerId);
+            }
         }
         return new Lookup(regs.get(0).name, true, ids);
     }
@@ -247,7 +277,7 @@ public final class RegistryService {
         }
     }
 
-    /** Relays text to every registered connection of the user; returns how many got it. */
+    /** Relays text to every registered connection of the user (relay-only ones included); returns how many got it. */
     public synchronized int send(RegistrySession s, String to, String text) {
         requireName(s);
         if (text.codePointCount(0, text.length()) > limits.maxTextChars()) {

@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * What the registry knows about one connection: its address, the name hello gave it, its
- * registered peer ID, what it follows, and the times that keepalive and frame timeouts check.
+ * registered peer ID (or relay-only registration), what it follows, and the times that keepalive and frame timeouts check.
  * Mutable fields other than the two timestamps are touched only under the service's lock.
  */
 public final class RegistrySession {
@@ -16,7 +16,10 @@ public final class RegistrySession {
     volatile String name;
     String key;
     boolean guest;
+    /** The registered peer ID, or null (none registered, or relay-only). */
     String peerId;
+    /** Registered relay-only: online and reachable by relayed send, with no peer ID. */
+    boolean relay;
     final Set<String> subscriptions = new HashSet<>();
     double sendTokens;
     long sendRefilledAt;
