@@ -30,9 +30,13 @@ class Main {
     var conversations = new Map<String, Conversation>();
     var peerIds = new Map<String, Array<String>>();
     var followed = new Map<String, String>();
+    /** What the registry holds for this page: a peer ID, RELAY_ONLY, or null before registering. */
     var registeredPeer:String;
-    /** Stands in for a peer ID when RTMFP is down, so the registry counts the page as online. */
-    final relayPeerId = randomPeerId();
+    /**
+     * Registered when RTMFP is down: the registry counts the page as online and relays to it,
+     * but hands out no peer ID for it (not a peer ID: those are 64 hex characters).
+     */
+    static inline var RELAY_ONLY = "relay-only";
     var callPeer:String;
     var callName:String;
     final label = new TextField();
@@ -157,24 +161,26 @@ class Main {
         }
     }
 
-    /** Registers the page's peer ID once RTMFP has settled either way. */
+    /** Registers the page's peer ID once RTMFP has settled, or relay-only when it is down. */
     function registerPeer() {
         if (registry == null || !registry.welcomed) {
             return;
         }
         var id = switch p2p.state {
             case Up: p2p.nearID;
-            case Down(_): relayPeerId;
+            case Down(_): RELAY_ONLY;
             case Pending: null;
         }
         if (id == null || id == registeredPeer) {
             return;
         }
-        // a connection holds one peer ID: registering a new one replaces the old
+        // a connection holds one registration: a new peer ID or relay-only replaces the old
         var old = registeredPeer;
         registeredPeer = id;
-        registry.request({op: "register", peerId: id}, r -> {
-            status("registered", myName, {name: myName, peerId: id, rtmfp: id != relayPeerId});
+        var rtmfp = id != RELAY_ONLY;
+        var request:Dynamic = rtmfp ? {op: "register", peerId: id} : {op: "register", relay: true};
+        registry.request(request, r -> {
+            status("registered", myName, {name: myName, peerId: rtmfp ? id : null, rtmfp: rtmfp});
         }, (code, message) -> {
             registeredPeer = old;
             if (code != "not-connected") {
@@ -271,11 +277,14 @@ class Main {
         }, (_, _) -> {});
     }
 
-    /** Starts a direct attempt with the target's newest registration when RTMFP is up. */
+    /**
+     * Starts a direct attempt with the target's newest peer ID when RTMFP is up. A target with
+     * no peer IDs (offline, or online through relay only) gets none: its messages go by relay.
+     */
     function tryDirect(key:String) {
         var c = conversations.get(key);
         var ids = peerIds.get(key);
-        if (c == null || ids == null || ids.length == 0) {
+        if (c == null || Conversation.directCandidate(ids) == null) {
             return;
         }
         for (id in ids) {
@@ -284,7 +293,7 @@ class Main {
                 return;
             }
         }
-        if (c.shouldTry(p2p.state) && ids[0] != relayPeerId) {
+        if (c.shouldTry(p2p.state)) {
             c.setDirect(Trying(Timer.stamp() * 1000));
             p2p.play(ids[0]);
         }
@@ -498,13 +507,5 @@ class Main {
         p2p.stopMedia();
         video.visible = false;
         status("call.ended", reason, {name: name});
-    }
-
-    static function randomPeerId():String {
-        var b = Bytes.alloc(32);
-        for (i in 0...32) {
-            b.set(i, Std.random(256));
-        }
-        return b.toHex();
     }
 }

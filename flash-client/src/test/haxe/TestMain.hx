@@ -25,6 +25,7 @@ class TestMain {
         run("path: relay until RTMFP up and direct open", pathChoice);
         run("path: direct attempt expires into relay", pathExpire);
         run("path: changes reported once", pathReported);
+        run("path: no direct attempt without a peer ID (relay-only target)", pathRelayOnlyTarget);
         run("limits: base64 length prefilter", limitsBase64);
         run("limits: name shape", limitsName);
         Sys.println('$passed passed, $failed failed');
@@ -55,6 +56,12 @@ class TestMain {
         if (!c) {
             throw new haxe.Exception(what);
         }
+    }
+
+    static function pathRelayOnlyTarget() {
+        eq(null, Conversation.directCandidate(null), "not looked up yet");
+        eq(null, Conversation.directCandidate([]), "offline, or online through relay only");
+        eq("b", Conversation.directCandidate(["b", "a"]), "the newest registration");
     }
 
     static function frameEncode() {

@@ -34,6 +34,14 @@ class Conversation {
         }
     }
 
+    /**
+     * The peer ID a direct attempt goes to: the newest of the target's peer IDs, or null when the
+     * registry gave none (offline, or registered relay-only: reachable through relay only).
+     */
+    public static function directCandidate(peerIds:Null<Array<String>>):Null<String> {
+        return peerIds == null || peerIds.length == 0 ? null : peerIds[0];
+    }
+
     /** Whether a direct attempt should start now: RTMFP is up and nothing is open or in flight. */
     public function shouldTry(rtmfp:RtmfpState):Bool {
         return rtmfp == Up && direct.match(Idle);
