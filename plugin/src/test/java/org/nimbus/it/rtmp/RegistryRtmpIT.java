@@ -180,6 +180,29 @@ class RegistryRtmpIT {
         return m;
     }
 
+    /** Relay-only registration (an AMF boolean) over NetConnection calls, in either encoding. */
+    @Test
+    void aRelayOnlyNetConnectionIsOnlineAndGetsRelayedSendsWithNoPeerId() throws Exception {
+        try (RtmpClient page = RtmpClient.connect(url, ObjectEncoding.AMF3);
+             RtmpClient asker = RtmpClient.connect(url, ObjectEncoding.AMF0)) {
+            assertOp("welcome", hello(page, demoToken("RelayOnly")));
+            assertOp("welcome", hello(asker, demoToken("relayAsker")));
+            assertError("bad-request", registry(page, Map.of("op", "register", "relay", true, "peerId", peerId(5))));
+            Map<String, Object> reg = registry(page, Map.of("op", "register", "relay", true));
+            assertOp("registered", reg);
+            assertEquals("RelayOnly", reg.get("name"));
+            assertEquals(true, reg.get("relay"));
+            Map<String, Object> found = registry(asker, Map.of("op", "lookup", "name", "relayonly"));
+            assertEquals(true, found.get("online"), found.toString());
+            assertTrue(list(found.get("peerIds")).isEmpty(), found.toString());
+            Map<String, Object> sent = registry(asker, Map.of("op", "send", "to", "relayonly", "text", "by relay"));
+            assertEquals(1.0, number(sent.get("delivered")), sent.toString());
+            assertEquals("by relay", awaitRegistry(page, "message").get("text"));
+            assertOp("unregistered", registry(page, Map.of("op", "unregister", "relay", true)));
+            assertEquals(false, registry(asker, Map.of("op", "lookup", "name", "relayonly")).get("online"));
+        }
+    }
+
     @Test
     void aSilentNetConnectionIsDroppedWhileAnIdleOneThatAnswersPingsStays() throws Exception {
         try (RtmpClient watcher = RtmpClient.connect(url, ObjectEncoding.AMF0);
