@@ -47,7 +47,9 @@ public final class RegistrySuite implements Suite {
                 new ConformanceCase("RG-08", "reg §Transports", "TCP: <policy-file-request/> gets the policy, NUL-terminated, then close",
                         RegistrySuite::policyFile),
                 new ConformanceCase("RG-09", "reg §Frames", "frame length beyond any limit → frame-too-large, then close",
-                        RegistrySuite::frameTooLarge));
+                        RegistrySuite::frameTooLarge),
+                new ConformanceCase("RG-10", "reg §Frames", "relay-only register: online and sent to, no peer ID in lookup; peerId with relay → bad-request",
+                        RegistrySuite::relayOnly));
     }
 
     private static Outcome na() {
@@ -162,6 +164,62 @@ public final class RegistrySuite implements Suite {
             boolean ok = sent.get("delivered").getAsInt() == 1 && bName.equals(m.get("from").getAsString())
                     && text.equals(m.get("text").getAsString()) && m.has("ts");
             return Outcome.check(ok, "sent " + sent + "; received from " + m.get("from") + " with ts");
+        }
+    }
+
+    /**
+     * A connection with no peer ID registers relay-only: its user is online (presence, lookup) and
+     * gets relayed sends, while lookup's peerIds stays empty; a peer ID replaces it and the reverse.
+     * Both connections on one transport (TCP, else WebSocket).
+     */
+    static Outcome relayOnly(Target t) throws Exception {
+        if (t.registryTcp() == null && t.registryWs() == null) {
+            return na();
+        }
+        try (RegistryConnection watcher = first(t); RegistryConnection page = first(t)) {
+            guestHello(watcher, t);
+            String name = guestHello(page, t).get("name").getAsString();
+            JsonObject names = RegistryConnection.request("subscribe");
+            JsonArray list = new JsonArray();
+            list.add(name);
+            names.add("names", list);
+            expectOp(watcher.call(names, t.timeout()), "subscribed");
+
+            JsonObject both = RegistryConnection.request("register", "peerId", "ef".repeat(32));
+            both.addProperty("relay", true);
+            expectError(page.call(both, t.timeout()), "bad-request");
+            JsonObject relay = RegistryConnection.request("register");
+            relay.addProperty("relay", true);
+            JsonObject reg = page.call(relay, t.timeout());
+            expectOp(reg, "registered");
+            boolean regOk = name.equals(reg.get("name").getAsString()) && reg.has("relay") && reg.get("relay").getAsBoolean()
+                    && !reg.has("peerId");
+            JsonObject on = watcher.awaitOp("presence", t.timeout());
+            boolean onOk = name.equals(on.get("name").getAsString()) && on.get("online").getAsBoolean();
+            JsonObject found = watcher.call(RegistryConnection.request("lookup", "name", name), t.timeout());
+            expectOp(found, "found");
+            boolean relayOnly = found.get("online").getAsBoolean() && found.getAsJsonArray("peerIds").isEmpty();
+            String text = "relay-only " + System.nanoTime();
+            JsonObject sent = watcher.call(RegistryConnection.request("send", "to", name, "text", text), t.timeout());
+            expectOp(sent, "sent");
+            JsonObject m = page.awaitOp("message", t.timeout());
+            boolean sentOk = sent.get("delivered").getAsInt() == 1 && text.equals(m.get("text").getAsString());
+
+            expectOp(page.call(RegistryConnection.request("register", "peerId", "ef".repeat(32)), t.timeout()), "registered");
+            JsonArray withPeer = watcher.call(RegistryConnection.request("lookup", "name", name), t.timeout()).getAsJsonArray("peerIds");
+            expectOp(page.call(relay, t.timeout()), "registered");
+            JsonArray backToRelay = watcher.call(RegistryConnection.request("lookup", "name", name), t.timeout()).getAsJsonArray("peerIds");
+            boolean replaced = withPeer.size() == 1 && "ef".repeat(32).equals(withPeer.get(0).getAsString()) && backToRelay.isEmpty();
+            JsonObject unrelay = RegistryConnection.request("unregister");
+            unrelay.addProperty("relay", true);
+            expectOp(page.call(unrelay, t.timeout()), "unregistered");
+            JsonObject off = watcher.awaitOp("presence", t.timeout());
+            boolean offOk = !off.get("online").getAsBoolean();
+            return Outcome.check(regOk && onOk && relayOnly && sentOk && replaced && offOk,
+                    "peerId+relay → bad-request; registered relay " + reg.get("relay") + ", presence online " + on.get("online")
+                    + "; lookup online " + found.get("online") + ", peerIds " + found.get("peerIds") + "; sent delivered "
+                    + sent.get("delivered") + "; peer ID then relay-only again: peerIds " + withPeer.size() + " then "
+                    + backToRelay.size() + "; unregister relay → presence online " + off.get("online"));
         }
     }
 
