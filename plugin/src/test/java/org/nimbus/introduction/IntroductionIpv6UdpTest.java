@@ -176,13 +176,7 @@ class IntroductionIpv6UdpTest {
 
             // The introduction itself, and the direct session over ::1.
             PeerResponder target = new PeerResponder(b, toServerB);
-            CompletableFuture<Session> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return target.accept(T);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Session> accepted = target.acceptAsync(T);
             Handshake h = Handshake.toPeer(a.transport(), RtmfpUri.parse(uri6), idB, asA);
             Session direct = h.run();
             SendFlow flow = direct.openFlow(P2P_METADATA, -1);
@@ -278,13 +272,7 @@ class IntroductionIpv6UdpTest {
 
             // And the introduction works from a mixed list: A reaches B directly at one of its addresses.
             PeerResponder target = new PeerResponder(b, toServerB);
-            CompletableFuture<Session> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return target.accept(T);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Session> accepted = target.acceptAsync(T);
             Handshake h = Handshake.toPeer(a.transport(), RtmfpUri.parse(uri4), idB, asA);
             Session direct = h.run();
             Redirect r = h.redirects().get(0);

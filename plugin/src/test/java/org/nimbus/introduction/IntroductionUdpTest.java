@@ -92,13 +92,7 @@ class IntroductionUdpTest {
             });
 
             PeerResponder target = new PeerResponder(b, toServerB);
-            CompletableFuture<Session> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return target.accept(T);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Session> accepted = target.acceptAsync(T);
             Handshake h = Handshake.toPeer(a.transport(), RtmfpUri.parse(uri), idB, asA);
             Session direct = h.run();
             SendFlow flow = direct.openFlow(P2P_METADATA, -1);

@@ -53,13 +53,7 @@ public final class IntroductionSuite implements Suite {
             byte[] idB = serverB.info().peerId();
             PeerResponder target = new PeerResponder(b, serverB);
             Duration wait = t.timeout().multipliedBy(3);
-            CompletableFuture<Session> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return target.accept(wait);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e.getMessage(), e);
-                }
-            });
+            CompletableFuture<Session> accepted = target.acceptAsync(wait);
             Handshake h = Handshake.toPeer(a.transport(), t.parsed(), idB, asA.timeout(wait));
             Session direct = h.run();
             SendFlow f = direct.openFlow(METADATA, -1);

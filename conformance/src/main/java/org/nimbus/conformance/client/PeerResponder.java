@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.nimbus.conformance.crypto.DhGroup;
@@ -83,6 +85,17 @@ public final class PeerResponder {
     /** Every address an RHello went to, in order. */
     public List<InetSocketAddress> rhelloDestinations() {
         return List.copyOf(rhelloSentTo);
+    }
+
+    /** {@link #accept} on another thread, for a test that is also the initiator; failures complete it exceptionally. */
+    public CompletableFuture<Session> acceptAsync(Duration timeout) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return accept(timeout);
+            } catch (IOException | RtmfpException e) {
+                throw new CompletionException(e.getMessage(), e);
+            }
+        });
     }
 
     /**
