@@ -20,14 +20,9 @@ public record Setting<T>(String key, String defaultValue, String accepts, String
     }
 
     static Setting<Integer> intRange(String key, int def, int min, int max, String description) {
-        return new Setting<>(key, Integer.toString(def), "an integer from " + min + " to " + max,
-                description, s -> {
-                    int v = Integer.parseInt(s);
-                    if (v < min || v > max) {
-                        throw new IllegalArgumentException("out of range");
-                    }
-                    return v;
-                });
+        Setting<Long> range = longRange(key, def, min, max, description);
+        return new Setting<>(key, range.defaultValue(), range.accepts(), description,
+                s -> range.parser().apply(s).intValue()); // within [min, max], so within int
     }
 
     static Setting<Long> longRange(String key, long def, long min, long max, String description) {

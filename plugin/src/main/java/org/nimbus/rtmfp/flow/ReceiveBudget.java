@@ -30,8 +30,8 @@ public final class ReceiveBudget {
     private volatile long used;
     private RecvFlow overdrawer;
     private long overdrawSince;
-    /** Turns taken from flows that held them too long; read by monitoring. */
-    private volatile long revoked;
+    /** Turns taken from flows that held them too long, under this budget; kept on the top-level one. */
+    private long revoked;
 
     /** How long one flow may hold the right to go past a full budget before another may take it. */
     public static final long TURN_MILLIS = 10_000;
@@ -102,9 +102,8 @@ public final class ReceiveBudget {
             if (b.used + bytes > b.limit && b.overdrawer != flow) {
                 RecvFlow expired = b.overdrawer;
                 if (expired != null) {
-                    b.overdrawer = null;
-                    b.revoked++;
-                    expired.loseTurn();
+                    top().revoked++;
+                    expired.loseTurn(); // clears its turns, this one included
                 }
                 b.overdrawer = flow;
                 b.overdrawSince = now;
@@ -112,9 +111,20 @@ public final class ReceiveBudget {
         }
     }
 
-    /** How many turns were taken from flows that held them past {@link #TURN_MILLIS}, here only. */
+    /**
+     * How many turns were taken from flows that held them past {@link #TURN_MILLIS}, in this
+     * budget's whole tree (counted on the top-level budget). Loop thread only.
+     */
     public long revokedTurns() {
-        return revoked;
+        return top().revoked;
+    }
+
+    private ReceiveBudget top() {
+        ReceiveBudget b = this;
+        while (b.parent != null) {
+            b = b.parent;
+        }
+        return b;
     }
 
     /** Ends {@code flow}'s right to go past the budgets it overdrew. */

@@ -350,9 +350,9 @@ public final class Session {
             }
             recvFlows.put(chunk.flowId(), flow);
         }
-        long revokedBefore = recvBudget.revokedTurns() + endpointBudget.revokedTurns();
+        long revokedBefore = endpointBudget.revokedTurns();
         RecvFlow.Intake intake = flow.onUserData(chunk, now);
-        if (recvBudget.revokedTurns() + endpointBudget.revokedTurns() != revokedBefore) {
+        if (endpointBudget.revokedTurns() != revokedBefore) {
             counters.increment("flow.turn-revoked"); // a flow held a full budget's turn too long: rejected
         }
         switch (intake) {
