@@ -138,14 +138,7 @@ public final class RegistryService {
     /** Binds peerId to the caller's name; a connection holds one peer ID, a new one replaces it (or relay-only). */
     public synchronized void register(RegistrySession s, String peerId) {
         requireName(s);
-        String id = peerId(peerId);
-        boolean wasOnline = !store.registrations(s.key).isEmpty();
-        s.peerId = id;
-        s.relay = false;
-        store.register(s.key, s);
-        if (!wasOnline) {
-            presence(s.key, s.name, true);
-        }
+        bind(s, peerId(peerId), false);
     }
 
     /**
@@ -154,9 +147,14 @@ public final class RegistryService {
      */
     public synchronized void registerRelay(RegistrySession s) {
         requireName(s);
+        bind(s, null, true);
+    }
+
+    /** The connection's one registration, replacing what it held; the user comes online if it was not. */
+    private void bind(RegistrySession s, String peerId, boolean relay) {
         boolean wasOnline = !store.registrations(s.key).isEmpty();
-        s.peerId = null;
-        s.relay = true;
+        s.peerId = peerId;
+        s.relay = relay;
         store.register(s.key, s);
         if (!wasOnline) {
             presence(s.key, s.name, true);
