@@ -28,7 +28,7 @@ public final class Vectors {
     }
 
     public static Path folder() {
-        return Path.of(System.getProperty("nimbus.vectors", "../../shared/vectors"));
+        return Path.of(System.getProperty("nimbus.vectors", "../docs/vectors"));
     }
 
     public static synchronized JsonObject file(String name) {

@@ -396,7 +396,7 @@ class RtmfpServerTest {
         // A real librtmfp IHello, captured (vectors/startup-librtmfp-mona.json), replayed from many sources.
         com.google.gson.JsonObject vectors;
         try (java.io.Reader r = java.nio.file.Files.newBufferedReader(
-                java.nio.file.Path.of(System.getProperty("nimbus.vectors", "../../shared/vectors"), "startup-librtmfp-mona.json"))) {
+                java.nio.file.Path.of(System.getProperty("nimbus.vectors", "../docs/vectors"), "startup-librtmfp-mona.json"))) {
             vectors = com.google.gson.JsonParser.parseReader(r).getAsJsonObject();
         }
         byte[] ihello = HexFormat.of().parseHex(vectors.getAsJsonArray("runs").get(0).getAsJsonObject()

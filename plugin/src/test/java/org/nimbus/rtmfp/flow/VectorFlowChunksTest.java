@@ -35,8 +35,8 @@ class VectorFlowChunksTest {
         if (configured != null) {
             return Paths.get(configured);
         }
-        // surefire runs in the module directory: /work/main/plugin -> /work/shared/vectors
-        return Paths.get(System.getProperty("user.dir")).resolve("../../shared/vectors").normalize();
+        // surefire runs in the module directory: plugin/ -> docs/vectors
+        return Paths.get(System.getProperty("user.dir")).resolve("../docs/vectors").normalize();
     }
 
     private static List<JsonArray> packetChunkLists() throws IOException {

@@ -31,7 +31,7 @@ public final class Vectors {
 
     public static Path dir() {
         String configured = System.getProperty("nimbus.vectors");
-        Path dir = configured != null ? Paths.get(configured) : Paths.get("../../shared/vectors");
+        Path dir = configured != null ? Paths.get(configured) : Paths.get("../docs/vectors");
         return dir.toAbsolutePath().normalize();
     }
 
