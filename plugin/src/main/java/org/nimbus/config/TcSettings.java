@@ -22,7 +22,10 @@ public final class TcSettings {
             67_108_864, "unacknowledged bytes one RTMFP stream flow may hold: past half of it video inter frames "
                     + "toward that client are dropped, past all of it audio and video");
 
-    static final List<Setting<?>> ALL = List.of(DEFAULT_APP, THREADS, MEDIA_BUFFER_BYTES);
+    public static final Setting<Integer> MAX_STREAMS = Setting.intRange("tc.max_streams", 32, 1, 300,
+            "NetStreams one RTMFP NetConnection may hold at once (createStream beyond it is answered with _error)");
+
+    static final List<Setting<?>> ALL = List.of(DEFAULT_APP, THREADS, MEDIA_BUFFER_BYTES, MAX_STREAMS);
 
     private TcSettings() {
     }

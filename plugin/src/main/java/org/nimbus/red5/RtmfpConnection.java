@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.mina.core.buffer.IoBuffer;
+import java.util.HexFormat;
+import org.nimbus.tc.Replies;
 import org.nimbus.tc.TcFlowService;
+import org.nimbus.tc.TcFormatException;
 import org.nimbus.tc.TcMessage;
 import org.nimbus.tc.TcSession;
 import org.red5.server.api.IConnection;
@@ -16,6 +19,8 @@ import org.red5.server.net.rtmp.codec.RTMP;
 import org.red5.server.net.rtmp.codec.RTMPProtocolDecoder;
 import org.red5.server.net.rtmp.codec.RTMPProtocolEncoder;
 import org.red5.server.net.rtmp.event.IRTMPEvent;
+import org.red5.server.net.rtmp.event.Invoke;
+import org.red5.server.net.rtmp.status.Status;
 import org.red5.server.net.rtmp.message.Header;
 import org.red5.server.net.rtmp.message.Packet;
 import org.slf4j.Logger;
@@ -42,17 +47,26 @@ public final class RtmfpConnection extends RTMPConnection {
     private final SerialExecutor inbound;
     private final AtomicLong readBytes = new AtomicLong();
     private final AtomicLong writtenBytes = new AtomicLong();
+    private final int maxStreams;
     private volatile boolean sessionGone;
+    private boolean loggedUndecodable;
 
-    RtmfpConnection(TcFlowService tc, TcSession session, InetSocketAddress remote, Executor pool, IRTMPHandler handler) {
+    RtmfpConnection(TcFlowService tc, TcSession session, InetSocketAddress remote, Executor pool, IRTMPHandler handler,
+                    int maxStreams) {
         super(IConnection.Type.PERSISTENT.name().toLowerCase());
         this.tc = tc;
         this.session = session;
+        this.maxStreams = maxStreams;
         this.inbound = new SerialExecutor(pool);
         this.remoteAddress = remote.getAddress().getHostAddress();
         this.remoteAddresses = List.of(remoteAddress);
         this.remotePort = remote.getPort();
         setHandler(handler);
+        // Red5 1.3.17's StreamService.deleteStream closes a connection's streams only for a
+        // PUBLISHER (later Red5 dropped the test), and close() goes through it: without this a
+        // publisher's name stayed taken after it left (NetStream.Publish.BadName) and players
+        // never got UnpublishNotify. Every stream of an RTMFP connection ends with it.
+        setDuty(Duty.PUBLISHER);
         // The RTMFP handshake is the transport's; for Red5 the connection is ready for connect.
         setStateCode(RTMP.STATE_CONNECTED);
     }
@@ -91,23 +105,29 @@ public final class RtmfpConnection extends RTMPConnection {
     }
 
     private void dispatch(long streamId, TcMessage m) {
-        Packet packet = toPacket(streamId, m);
+        Packet packet;
+        try {
+            packet = toPacket(streamId, m);
+        } catch (TcFormatException e) {
+            undecodable(streamId, m, e.getMessage());
+            return;
+        }
         if (packet == null) {
-            if (m.isCommand()) {
-                log.debug("RTMFP {}: undecodable command on stream {}", sessionId, streamId);
-                post(s -> s.write(streamId, org.nimbus.tc.Replies.callFailed(0, org.nimbus.tc.Replies.CALL_BAD_VALUE,
-                        "the command does not decode"), tc.now()));
-            }
             return;
         }
         // RTMPConnection.isValidStreamId means "reserved and not yet created", hence the first test
         if (streamId != 0 && getStreamById(streamId) == null && !isValidStreamId(streamId)) {
             // A flow of a stream the NetConnection never created (§5.2): tell this client only.
             if (m.isCommand()) {
-                org.red5.server.net.rtmp.status.Status status = new org.red5.server.net.rtmp.status.Status(
-                        "NetStream.Failed", "error", "stream " + streamId + " was not created with createStream");
-                status(status, getChannelIdForStreamId(streamId));
+                streamStatus(streamId, "NetStream.Failed", "stream " + streamId + " was not created with createStream");
             }
+            return;
+        }
+        if (streamId == 0 && packet.getMessage() instanceof Invoke invoke && invoke.getCall() != null
+                && "createStream".equals(invoke.getCall().getServiceMethodName()) && reservedStreams.size() >= maxStreams) {
+            double tx = invoke.getTransactionId();
+            post(s -> s.write(0, Replies.callFailed(tx, Replies.CALL_FAILED,
+                    "createStream: this NetConnection already holds " + maxStreams + " streams"), tc.now()));
             return;
         }
         try {
@@ -117,7 +137,35 @@ public final class RtmfpConnection extends RTMPConnection {
         }
     }
 
-    /** TC message → Red5 packet, through Red5's own decoder; null when the body does not decode. */
+    /**
+     * A command that does not decode: the client gets a reply naming the problem (an _error on
+     * the NetConnection, NetStream.Failed on a stream); the log gets it once per connection.
+     */
+    private void undecodable(long streamId, TcMessage m, String problem) {
+        if (!loggedUndecodable) {
+            loggedUndecodable = true;
+            byte[] b = m.body();
+            log.warn("RTMFP {} ({}): command of type 0x{} on stream {} does not decode: {}; first bytes {}", sessionId,
+                    peerId(), Integer.toHexString(m.type()), streamId, problem,
+                    HexFormat.of().formatHex(b, 0, Math.min(b.length, 32)));
+        }
+        String description = "the command does not decode: " + problem;
+        if (streamId == 0) {
+            post(s -> s.write(0, Replies.callFailed(0, Replies.CALL_BAD_VALUE, description), tc.now()));
+        } else {
+            streamStatus(streamId, "NetStream.Failed", description);
+        }
+    }
+
+    private void streamStatus(long streamId, String code, String description) {
+        status(new Status(code, "error", description), getChannelIdForStreamId(streamId));
+    }
+
+    /**
+     * TC message → Red5 packet: commands through {@link CommandDecoder} (a
+     * {@link TcFormatException} when they do not decode), everything else through Red5's own
+     * decoder (null when it does not decode).
+     */
     Packet toPacket(long streamId, TcMessage m) {
         Header h = new Header();
         h.setDataType((byte) m.type());
@@ -126,10 +174,14 @@ public final class RtmfpConnection extends RTMPConnection {
         h.setSize(m.body().length);
         h.setChannelId(streamId == 0 ? NETCONNECTION_CHANNEL : getChannelIdForStreamId(streamId));
         IRTMPEvent event;
-        try {
-            event = DECODER.decodeMessage(this, h, IoBuffer.wrap(m.body()));
-        } catch (RuntimeException e) {
-            return null;
+        if (m.isCommand()) {
+            event = CommandDecoder.decode(m);
+        } else {
+            try {
+                event = DECODER.decodeMessage(this, h, IoBuffer.wrap(m.body()));
+            } catch (RuntimeException e) {
+                return null;
+            }
         }
         if (event == null) {
             return null;
@@ -137,6 +189,16 @@ public final class RtmfpConnection extends RTMPConnection {
         event.setHeader(h);
         event.setTimestamp((int) m.timestamp());
         return new Packet(h, event);
+    }
+
+    /**
+     * Red5 1.3.17 reserves any stream ID a client names in {@code createStream(id)}, without
+     * bound; RTMFP clients never name one, so the next free ID is reserved instead and
+     * {@code tc.max_streams} bounds them all.
+     */
+    @Override
+    public Number reserveStreamId(Number streamId) {
+        return reserveStreamId();
     }
 
     /** Red5 → client: the message body through Red5's encoder, onto the stream's flow. */

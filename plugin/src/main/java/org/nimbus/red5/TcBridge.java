@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.nimbus.tc.Replies;
 import org.nimbus.tc.TcApplication;
 import org.nimbus.tc.TcFlowService;
+import org.nimbus.tc.TcFormatException;
 import org.nimbus.tc.TcMessage;
 import org.nimbus.tc.TcSession;
 import org.red5.server.api.IConnection.Encoding;
@@ -48,10 +49,12 @@ public final class TcBridge implements TcApplication, AutoCloseable {
     private final RTMPHandler handler;
     private final String defaultApp;
     private final ExecutorService pool;
+    private final int maxStreams;
     private volatile TcFlowService tc;
 
-    public TcBridge(IServer server, StatusObjectService statusObjects, String defaultApp, int threads) {
+    public TcBridge(IServer server, StatusObjectService statusObjects, String defaultApp, int threads, int maxStreams) {
         this.server = server;
+        this.maxStreams = maxStreams;
         this.defaultApp = defaultApp == null || defaultApp.isEmpty() ? null : defaultApp;
         this.handler = new RTMPHandler();
         handler.setServer(server);
@@ -74,7 +77,8 @@ public final class TcBridge implements TcApplication, AutoCloseable {
         // Red5's status objects (NetStream.*, NetConnection.*), as the RTMP handler's bean has them.
         StatusObjectService statusObjects = new StatusObjectService();
         statusObjects.afterPropertiesSet();
-        TcBridge bridge = new TcBridge(server, statusObjects, config.get(TcSettings.DEFAULT_APP), config.get(TcSettings.THREADS));
+        TcBridge bridge = new TcBridge(server, statusObjects, config.get(TcSettings.DEFAULT_APP), config.get(TcSettings.THREADS),
+                config.get(TcSettings.MAX_STREAMS));
         bridge.tc = new TcFlowService(bridge, peers, config.get(NimbusConfig.RTMFP_KEEPALIVE_SECONDS) * 1000L,
                 PEER_KEEPALIVE_MILLIS, config.get(TcSettings.MEDIA_BUFFER_BYTES));
         flows.add(bridge.tc);
@@ -99,7 +103,7 @@ public final class TcBridge implements TcApplication, AutoCloseable {
     @Override
     public void onConnect(TcSession session, TcMessage connect) {
         InetSocketAddress remote = session.session().address();
-        RtmfpConnection conn = new RtmfpConnection(tc, session, remote, pool, handler);
+        RtmfpConnection conn = new RtmfpConnection(tc, session, remote, pool, handler, maxStreams);
         session.attach(conn);
         conn.inbound(() -> connect(conn, connect));
     }
@@ -123,7 +127,13 @@ public final class TcBridge implements TcApplication, AutoCloseable {
     // ---- connect, on the connection's executor ----
 
     private void connect(RtmfpConnection conn, TcMessage message) {
-        Packet packet = conn.toPacket(0, message);
+        Packet packet;
+        try {
+            packet = conn.toPacket(0, message);
+        } catch (TcFormatException e) {
+            refuse(conn, 0, Replies.CONNECT_FAILED, "connect does not decode: " + e.getMessage());
+            return;
+        }
         if (packet == null || !(packet.getMessage() instanceof Notify command)) {
             refuse(conn, 0, Replies.CONNECT_FAILED, "connect does not decode");
             return;

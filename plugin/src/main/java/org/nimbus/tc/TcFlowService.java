@@ -154,6 +154,12 @@ public final class TcFlowService implements FlowDispatcher.Service {
         }
         long streamId = md.streamId();
         tc.clientFlow(streamId, flow.flowId());
+        if (UserControl.isFlowSync(m)) {
+            // §5.2: a barrier between the stream's flows. Red5 merges a stream's flows in arrival
+            // order anyway, so nothing is held; the event is the TC layer's and goes no further.
+            counters.increment("tc.flow-sync");
+            return;
+        }
         if (streamId != 0) {
             if (tc.state() == TcSession.State.CONNECTED) {
                 application.onMessage(tc, streamId, m);
@@ -254,14 +260,6 @@ public final class TcFlowService implements FlowDispatcher.Service {
         }
         counters.increment("tc.error-answer");
         tc.write(0, Replies.callFailed(tx, code, description), loop.now());
-    }
-
-    @Override
-    public void onRecvFlowComplete(Session session, RecvFlow flow) {
-        TcSession tc = tc(session);
-        if (tc != null) {
-            tc.clientFlowEnded(flow.flowId());
-        }
     }
 
     @Override

@@ -9,11 +9,13 @@ import org.nimbus.rtmfp.session.Session;
 
 /**
  * The TC side of one RTMFP session: its NetConnection and the flows of its streams (RFC 7425
- * §5.1). Each stream has at most one flow per direction; what the server sends on stream N goes
- * on a flow with metadata {@code TC 04 N} returning association to the client's flow of that
- * stream, or to the NetConnection flow when the client has none yet (§5.1.1, §5.2). Audio and
- * video toward a client that does not keep up are shed ({@link MediaShedder}), so each flow
- * stays bounded. Loop thread only, like the session it belongs to.
+ * §5.1). What the server sends on stream N goes on one server flow with metadata {@code TC 04 N},
+ * always in return association with the client's NetConnection flow (the flow that carried
+ * {@code connect}): RFC 7425 §5.1.1 allows either that flow or the stream's own, but rtmfp-cpp
+ * clients only deliver server flows tied to their NetConnection flow, and every other family
+ * accepts them (docs/interop.md, "NetStreams through the server"). Audio and video toward a
+ * client that does not keep up are shed ({@link MediaShedder}), so each flow stays bounded. Loop
+ * thread only, like the session it belongs to.
  */
 public final class TcSession {
     /** NEW until connect; CONNECTING while the application decides; then CONNECTED or REJECTED. */
@@ -23,7 +25,8 @@ public final class TcSession {
     static final long REFUSAL_CLOSE_MILLIS = 10_000;
 
     private final Session session;
-    private final Map<Long, Long> clientFlows = new HashMap<>();
+    /** The client's NetConnection flow (the first TC flow of stream 0), or -1 before it. */
+    private long netConnectionFlow = -1;
     private final Map<Long, SendFlow> sendFlows = new HashMap<>();
     private final Map<Long, MediaShedder> shedders = new HashMap<>();
     private final long mediaBufferBytes;
@@ -64,16 +67,14 @@ public final class TcSession {
 
     /** The client's NetConnection flow, or -1. */
     long netConnectionFlow() {
-        return clientFlows.getOrDefault(0L, -1L);
+        return netConnectionFlow;
     }
 
-    /** Remembers the client's flow of a stream (the first one stays the reply target). */
+    /** A client flow of stream 0: the first one is the NetConnection flow, every reply's target. */
     void clientFlow(long streamId, long flowId) {
-        clientFlows.putIfAbsent(streamId, flowId);
-    }
-
-    void clientFlowEnded(long flowId) {
-        clientFlows.values().removeIf(id -> id == flowId && id != netConnectionFlow());
+        if (streamId == 0 && netConnectionFlow < 0) {
+            netConnectionFlow = flowId;
+        }
     }
 
     /**
@@ -99,12 +100,8 @@ public final class TcSession {
         }
         SendFlow flow = sendFlows.get(streamId);
         if (flow == null || flow.state() != SendFlow.State.OPEN) {
-            Long target = clientFlows.get(streamId);
-            if (target == null) {
-                target = clientFlows.get(0L);
-            }
             flow = session.openFlow(TcMetadata.forStream(streamId),
-                    target == null ? OptionalLong.empty() : OptionalLong.of(target));
+                    netConnectionFlow < 0 ? OptionalLong.empty() : OptionalLong.of(netConnectionFlow));
             sendFlows.put(streamId, flow);
             shedders.put(streamId, new MediaShedder(mediaBufferBytes));
         }
@@ -117,9 +114,6 @@ public final class TcSession {
         shedders.remove(streamId);
         if (flow != null) {
             flow.close();
-        }
-        if (streamId != 0) {
-            clientFlows.remove(streamId);
         }
     }
 
