@@ -123,6 +123,13 @@ public final class RtmfpConnection extends RTMPConnection {
             }
             return;
         }
+        if (streamId != 0 && packet.getMessage() instanceof Invoke command && command.getCall() != null) {
+            String problem = StreamNames.problem(command.getCall().getServiceMethodName(), command.getCall().getArguments());
+            if (problem != null) {
+                streamStatus(streamId, "NetStream.Failed", problem);
+                return;
+            }
+        }
         if (streamId == 0 && packet.getMessage() instanceof Invoke invoke && invoke.getCall() != null
                 && "createStream".equals(invoke.getCall().getServiceMethodName()) && reservedStreams.size() >= maxStreams) {
             double tx = invoke.getTransactionId();

@@ -29,7 +29,7 @@ public final class Main implements Callable<Integer> {
 
     static {
         for (Suite s : List.of(new HandshakeSuite(), new TcSuite(), new FlowsSuite(), new RobustnessSuite(),
-                new RegistrySuite(), new IntroductionSuite(), new GroupSuite())) {
+                new RegistrySuite(), new IntroductionSuite(), new GroupSuite(), new StreamSuite())) {
             SUITES.put(s.name(), s);
         }
     }
@@ -58,6 +58,9 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--registry-ws", description = "Nimbus registry WebSocket URL, e.g. ws://host:5081/ (registry suite; else n/a)")
     URI registryWs;
+
+    @Option(names = "--rtmp", description = "the same application over RTMP, e.g. rtmp://host:1935/live (stream cases with ffmpeg; else n/a)")
+    URI rtmp;
 
     @Option(names = "--keepalive-wait", defaultValue = "20000", description = "how long keepalive cases wait for the server's Ping, ms (default ${DEFAULT-VALUE})")
     long keepaliveWaitMs;
@@ -104,7 +107,7 @@ public final class Main implements Callable<Integer> {
         if (loadSpec != null) {
             return new LoadRunner(loadSpec, uri, tcp, registryWs, jmx, Duration.ofMillis(timeoutMs), System.out).run();
         }
-        Target target = new Target(uri, Duration.ofMillis(timeoutMs), tcp, registryWs, Duration.ofMillis(keepaliveWaitMs));
+        Target target = new Target(uri, Duration.ofMillis(timeoutMs), tcp, registryWs, Duration.ofMillis(keepaliveWaitMs), rtmp);
         List<CaseResult> results = new ArrayList<>();
         for (ConformanceCase c : cases) {
             CaseResult r = c.run(target);

@@ -11,13 +11,20 @@ import org.nimbus.conformance.client.RtmfpUri;
 /**
  * The server under test and the limits every case uses. {@code registryTcp} and
  * {@code registryWs} are the Nimbus registry's endpoints, or null when not given;
- * {@code keepaliveWait} is how long keepalive cases wait for the server's own Ping.
+ * {@code keepaliveWait} is how long keepalive cases wait for the server's own Ping; {@code rtmp}
+ * is the same application over RTMP ({@code rtmp://host:port/app}) for the stream cases that
+ * cross to RTMP with ffmpeg, or null.
  */
-public record Target(String uri, Duration timeout, InetSocketAddress registryTcp, URI registryWs, Duration keepaliveWait) {
+public record Target(String uri, Duration timeout, InetSocketAddress registryTcp, URI registryWs, Duration keepaliveWait,
+                     URI rtmp) {
     public static final Duration DEFAULT_KEEPALIVE_WAIT = Duration.ofSeconds(20);
 
     public Target(String uri, Duration timeout) {
-        this(uri, timeout, null, null, DEFAULT_KEEPALIVE_WAIT);
+        this(uri, timeout, null, null, DEFAULT_KEEPALIVE_WAIT, null);
+    }
+
+    public Target(String uri, Duration timeout, InetSocketAddress registryTcp, URI registryWs, Duration keepaliveWait) {
+        this(uri, timeout, registryTcp, registryWs, keepaliveWait, null);
     }
 
     public RtmfpUri parsed() {

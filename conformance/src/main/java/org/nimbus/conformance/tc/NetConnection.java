@@ -27,6 +27,7 @@ public final class NetConnection {
     private final SendFlow flow;
     private UserControl.Keepalive keepalive;
     private ReceivedMessage lastReply;
+    private long serverFlowId = -1;
     private double lastTransactionId = 1;
 
     public NetConnection(Session session) {
@@ -36,6 +37,14 @@ public final class NetConnection {
 
     public SendFlow flow() {
         return flow;
+    }
+
+    /**
+     * The server's NetConnection flow (the flow its connect reply came on), or -1 before it: the
+     * flow a client's NetStream flows name in their return association (RFC 7425 §5.1.1).
+     */
+    public long serverFlowId() {
+        return serverFlowId;
     }
 
     public Session session() {
@@ -114,6 +123,9 @@ public final class NetConnection {
         };
         ReceivedMessage m = session.receive(p, timeout);
         lastReply = m;
+        if (serverFlowId < 0 && TcMetadata.streamId(m.metadata()) == 0) {
+            serverFlowId = m.flowId();
+        }
         return Command.parse(m.data());
     }
 
