@@ -41,6 +41,7 @@ class TcFlowServiceTest {
     private TcFlowService tc;
     private final PeerDirectory peers = new PeerDirectory();
     private final CompletableFuture<TcSession> closed = new CompletableFuture<>();
+    private final List<String> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
     private String uri;
 
     /** Accepts every connect from the loop's side, as the Red5 bridge does from its threads. */
@@ -52,8 +53,14 @@ class TcFlowServiceTest {
                     tc.serverFingerprintHex()), 15_000, 10_000, tc.now()))).start();
         }
 
+        /** Records what reaches the application; a stream command is answered on its stream, as Red5 answers publish. */
         @Override
         public void onMessage(TcSession session, long streamId, org.nimbus.tc.TcMessage message) {
+            delivered.add(streamId + ":" + Integer.toHexString(message.type()));
+            if (streamId != 0 && message.isCommand()) {
+                tc.post(session, s -> s.write(streamId, TcCommand.encode("onStatus", 0, null,
+                        Replies.info("status", "NetStream.Publish.Start", "answered on stream " + streamId)), tc.now()));
+            }
         }
 
         @Override
@@ -178,5 +185,30 @@ class TcFlowServiceTest {
             assertTrue(s.close(T), "close acknowledged");
         }
         assertNotNull(closed.get(10, TimeUnit.SECONDS), "the application hears the session end");
+    }
+
+    /**
+     * RFC 7425 §5.1.1 lets a server tie its stream flow to the client's stream flow or to its
+     * NetConnection flow; rtmfp-cpp only takes the latter (its handler sits on that flow). A
+     * client laid out as librtmfp (docs/vectors/netstream-librtmfp-mona.json: stream flows
+     * {@code TC 04 01} tied to server flow 1) gets the answer on a flow with the capture's server
+     * metadata {@code 54430401}, tied to its NetConnection flow, not to the stream flow it used.
+     * rtmfp-cpp's flow sync user control (§5.2) stays in the TC layer.
+     */
+    @Test
+    void streamAnswersGoOnAFlowTiedToTheNetConnectionFlow() throws Exception {
+        try (RtmfpClient client = new RtmfpClient()) {
+            NetConnection nc = connect(client, ConnectStyle.LIBRTMFP);
+            Session s = nc.session();
+            SendFlow stream = s.openFlow(HexFormat.of().parseHex("54430401"), nc.serverFlowId());
+            s.send(stream, HexFormat.of().parseHex("040000000000220000000700000001"));
+            s.send(stream, HexFormat.of().parseHex("14000000000200077075626c69736800000000000000000005110607766563"));
+            org.nimbus.conformance.client.ReceivedMessage answer = s.receive(m -> Arrays.equals(m.metadata(),
+                    HexFormat.of().parseHex("54430401")), T);
+            assertEquals(nc.flow().flowId(), answer.returnFlowId(), "tied to the NetConnection flow");
+            assertTrue(stream.flowId() != nc.flow().flowId());
+            assertEquals("NetStream.Publish.Start", Command.parse(answer.data()).infoObject().string("code"));
+            assertEquals(List.of("1:14"), delivered, "the publish reached the application, the flow sync did not");
+        }
     }
 }

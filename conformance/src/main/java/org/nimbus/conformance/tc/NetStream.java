@@ -207,7 +207,7 @@ public final class NetStream {
         }
     }
 
-    /** The code of an onStatus message, or null when the message is none. */
+    /** The code of an onStatus (or _error) message, or null when the message is none. */
     private static String statusCode(ReceivedMessage x) {
         try {
             TcMessage tm = TcMessage.decode(x.data());
@@ -216,7 +216,8 @@ public final class NetStream {
             }
             Command c = Command.fromMessage(tm);
             AmfObject info = c.infoObject();
-            return "onStatus".equals(c.name()) && info != null ? info.string("code") : null;
+            // an _error on the stream's flow answers a stream command too (MonaTiny and old servers send them)
+            return ("onStatus".equals(c.name()) || c.isError()) && info != null ? info.string("code") : null;
         } catch (WireFormatException e) {
             return null;
         }
