@@ -53,8 +53,11 @@ class ConformanceKitIT {
         }
     }
 
+    /** The application every suite runs in: the one the registry cases and the call mix need. */
+    private static final String APP = "nimbus";
+
     private static String uri() {
-        return "rtmfp://127.0.0.1:" + red5.rtmfpPort + "/nimbus";
+        return "rtmfp://127.0.0.1:" + red5.rtmfpPort + "/" + APP;
     }
 
     /** A case's verdict from the report: pass, FAIL or n-a, with its detail. */
@@ -86,7 +89,8 @@ class ConformanceKitIT {
         Path report = Red5Install.assembled().toAbsolutePath().getParent().resolve("conformance-kit.xml");
         int code = Main.run(uri(), "--registry-tcp", "127.0.0.1:" + red5.registryTcpPort,
                 "--registry-ws", "ws://127.0.0.1:" + red5.registryWsPort + "/", "--keepalive-wait",
-                "" + KEEPALIVE_SECONDS * 5 * 1000, "--junit", report.toString());
+                "" + KEEPALIVE_SECONDS * 5 * 1000, "--rtmp", "rtmp://127.0.0.1:" + red5.rtmpPort + "/" + APP,
+                "--junit", report.toString());
         List<Verdict> verdicts = readReport(report);
         Map<String, String> problems = new LinkedHashMap<>();
         for (Verdict v : verdicts) {
@@ -99,7 +103,7 @@ class ConformanceKitIT {
         assertTrue(problems.isEmpty(), "cases against Nimbus: " + problems + "\nserver output:\n" + red5.output());
         assertTrue(verdicts.stream().filter(v -> v.id().startsWith("HS-")).count() >= 20, "the handshake suite ran");
         assertTrue(verdicts.stream().filter(v -> v.id().startsWith("HS-")).allMatch(v -> v.result().equals("pass")));
-        for (String suite : List.of("HS-", "TC-", "FL-", "RB-", "RG-", "IN-", "GR-")) {
+        for (String suite : List.of("HS-", "TC-", "FL-", "RB-", "RG-", "IN-", "GR-", "ST-")) {
             assertTrue(verdicts.stream().anyMatch(v -> v.id().startsWith(suite)), suite + " cases in the report");
         }
         assertEquals(0, code, "exit code");

@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.nimbus.conformance.client.RtmfpClient;
 import org.nimbus.conformance.client.RtmfpException;
 import org.nimbus.conformance.client.Session;
+import org.nimbus.conformance.media.Delivery;
 import org.nimbus.conformance.media.Flv;
 import org.nimbus.conformance.media.Sample;
 import org.nimbus.conformance.media.SyntheticMedia;
@@ -125,7 +126,7 @@ public final class StreamSuite implements Suite {
         long video = sent.stream().filter(s -> s.type() == Sample.VIDEO && !s.isConfig()).count();
         long audio = sent.stream().filter(s -> s.type() == Sample.AUDIO && !s.isConfig()).count();
         List<Sample> got = new ArrayList<>();
-        while (count(got, Sample.VIDEO) < video || count(got, Sample.AUDIO) < audio) {
+        while (Delivery.frames(got, Sample.VIDEO) < video || Delivery.frames(got, Sample.AUDIO) < audio) {
             try {
                 TcMessage m = ns.awaitMessage(t.timeout(), TcMessage.VIDEO, TcMessage.AUDIO);
                 got.add(new Sample(m.type(), m.timestamp(), m.body()));
@@ -136,74 +137,8 @@ public final class StreamSuite implements Suite {
         return got;
     }
 
-    private static long count(List<Sample> l, int type) {
-        return l.stream().filter(s -> s.type() == type && !s.isConfig()).count();
-    }
-
-    /**
-     * Compares what a player got with what was sent, per media type: the frames received are the
-     * sent ones from some frame on, whole and in order, at their sent timestamps minus one shift
-     * (a server may start a live player's clock anywhere: Red5 starts it at the first message
-     * stamped after 0, and leaves earlier ones at 0). A decoder configuration is allowed anywhere.
-     * With {@code lateJoin}, video is compared from the second key frame received: a player that
-     * joins a live stream mid-GOP gets the GOP's key frame and as much of it as the server kept,
-     * then the stream resumes at the next key frame. Null when it holds, else the problem.
-     */
-    static String compare(List<Sample> sent, List<Sample> got, int type, long minFrames, boolean lateJoin) {
-        List<Sample> s = sent.stream().filter(x -> x.type() == type && !x.isConfig()).toList();
-        List<Sample> g = got.stream().filter(x -> x.type() == type && !x.isConfig()).toList();
-        String kind = type == Sample.VIDEO ? "video" : "audio";
-        if (lateJoin && type == Sample.VIDEO) {
-            for (int i = 1; i < g.size(); i++) {
-                if (g.get(i).isKeyFrame()) {
-                    g = g.subList(i, g.size());
-                    break;
-                }
-            }
-        }
-        if (g.size() < minFrames) {
-            return kind + ": " + g.size() + " of " + s.size() + " frames (at least " + minFrames + " expected)";
-        }
-        if (g.isEmpty()) {
-            return null;
-        }
-        int first = -1;
-        for (int i = 0; i < s.size(); i++) {
-            if (s.get(i).sameBody(g.get(0).body())) {
-                first = i;
-                break;
-            }
-        }
-        if (first < 0) {
-            return kind + ": the first frame received was never sent";
-        }
-        for (int i = 0; i < g.size(); i++) {
-            if (first + i >= s.size() || !s.get(first + i).sameBody(g.get(i).body())) {
-                return kind + " frame " + (first + i) + " missing, altered or out of order";
-            }
-        }
-        int last = g.size() - 1;
-        long shift = s.get(first + last).timestamp() - g.get(last).timestamp();
-        for (int i = 0; i < g.size(); i++) {
-            long expected = Math.max(0, s.get(first + i).timestamp() - shift);
-            if (g.get(i).timestamp() != expected) {
-                return kind + " frame " + (first + i) + " at " + g.get(i).timestamp() + " ms, expected " + expected
-                        + " (sent at " + s.get(first + i).timestamp() + ", clock shifted by " + shift + " ms)";
-            }
-        }
-        return null;
-    }
-
-    /** Both media types compared; the summary when they hold. */
-    static Outcome verdict(List<Sample> sent, List<Sample> got, long minVideo, long minAudio, boolean lateJoin, String prefix) {
-        String v = compare(sent, got, Sample.VIDEO, minVideo, lateJoin);
-        String a = compare(sent, got, Sample.AUDIO, minAudio, lateJoin);
-        String counts = count(got, Sample.VIDEO) + "/" + count(sent, Sample.VIDEO) + " video, " + count(got, Sample.AUDIO)
-                + "/" + count(sent, Sample.AUDIO) + " audio frames";
-        if (v != null || a != null) {
-            return Outcome.fail(prefix + counts + "; " + (v != null ? v : a));
-        }
-        return Outcome.pass(prefix + counts + ", in order, timestamps kept");
+    private static Outcome outcome(Delivery.Verdict v) {
+        return Outcome.check(v.ok(), v.detail());
     }
 
     // ---------------------------------------------------------------- ST-01, ST-02
@@ -226,8 +161,8 @@ public final class StreamSuite implements Suite {
             }
             publishAll(out, media, t);
             List<Sample> got = collect(in, media, t);
-            Outcome o = verdict(media, got, count(media, Sample.VIDEO), count(media, Sample.AUDIO), false,
-                    "publisher flows " + out.flows().size() + ": ");
+            Outcome o = outcome(Delivery.verdict(media, got, Delivery.frames(media, Sample.VIDEO), Delivery.frames(media, Sample.AUDIO), false,
+                    "publisher flows " + out.flows().size() + ": "));
             out.close();
             in.close();
             return o;
@@ -293,7 +228,7 @@ public final class StreamSuite implements Suite {
             }
             List<Sample> got = Flv.read(out);
             // ffmpeg's RTMP player joins the live stream late: a whole GOP (1 s) at least from its second key frame on
-            return verdict(media, got, 25, 1, true, "ffmpeg played ");
+            return outcome(Delivery.verdict(media, got, 25, 1, true, "ffmpeg played "));
         } finally {
             deleteTree(dir);
         }
@@ -325,7 +260,7 @@ public final class StreamSuite implements Suite {
                     }
                     List<Sample> got = collect(ns, media, t);
                     // ffmpeg leaves at the end of its input: the last frames may not make it
-                    return verdict(media, got, count(media, Sample.VIDEO) - 5, 1, false, "PublishNotify, then ");
+                    return outcome(Delivery.verdict(media, got, Delivery.frames(media, Sample.VIDEO) - 5, 1, false, "PublishNotify, then "));
                 } finally {
                     Ffmpeg.finish(ffmpeg, (int) t.timeout().toSeconds() + 10);
                 }
@@ -425,8 +360,8 @@ public final class StreamSuite implements Suite {
             }
             publishAll(out, media, t);
             List<Sample> got = collect(in, media, t);
-            Outcome delivered = verdict(media, got, count(media, Sample.VIDEO), count(media, Sample.AUDIO), false,
-                    "Play.Reset, Play.Start, PublishNotify; ");
+            Outcome delivered = outcome(Delivery.verdict(media, got, Delivery.frames(media, Sample.VIDEO), Delivery.frames(media, Sample.AUDIO), false,
+                    "Play.Reset, Play.Start, PublishNotify; "));
             if (delivered.verdict() != Outcome.Verdict.PASS) {
                 return delivered;
             }

@@ -243,19 +243,7 @@ class TcNetConnectionIT {
 
     /** A 2-second FLV with H.264 video and AAC audio. */
     private static Path sourceFlv() throws Exception {
-        Path src = work.resolve("src.flv");
-        if (!Files.exists(src)) {
-            run(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10",
-                    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", "2", "-c:v", "libx264",
-                    "-preset", "ultrafast", "-g", "10", "-c:a", "aac", "-f", "flv", src.toString()), 60);
-        }
-        return src;
-    }
-
-    private static void run(List<String> cmd, int seconds) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        assertTrue(p.waitFor(seconds, TimeUnit.SECONDS), "timeout: " + cmd);
-        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ":\n" + new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        return TestMedia.sourceFlv(work);
     }
 
     private static List<Long> videoPts(Path flv) throws Exception {
@@ -327,8 +315,8 @@ class TcNetConnectionIT {
         try (RtmfpClient client = new RtmfpClient()) {
             NetConnection nc = connect(client, "tcapp", ConnectStyle.FLASH);
             NetStream ns = NetStream.create(nc, T);
-            // ffmpeg sends in real time (-re); the RTMFP player joins the live stream once it
-            // exists (Red5 has no live-wait by default: playing an unpublished name is NotFound)
+            // ffmpeg sends in real time (-re); here the RTMFP player joins the live stream once it
+            // exists (a play before the publisher waits for it: NetStreamIT, the kit's ST-04/ST-06)
             ffmpeg = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-i", srcFile.toString(),
                     "-c", "copy", "-f", "flv", "rtmp://127.0.0.1:" + red5.rtmpPort + "/tcapp/fromRtmp")
                     .redirectErrorStream(true).start();
