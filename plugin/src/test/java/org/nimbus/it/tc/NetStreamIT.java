@@ -187,4 +187,29 @@ class NetStreamIT {
             assertTrue(nc.session().ping(T).toMillis() >= 0);
         }
     }
+
+    /** A command that does not decode: a status naming the problem to that client, one log line, the connection goes on. */
+    @Test
+    void anUndecodableCommandIsAnsweredWithTheProblemAndLoggedOnce() throws Exception {
+        try (RtmfpClient client = new RtmfpClient()) {
+            NetConnection nc = connect(client, ConnectStyle.FLASH);
+            NetStream ns = NetStream.create(nc, Style.ONE_FLOW, T);
+            // publish, 0, null, then a string whose length runs past the message
+            byte[] broken = java.util.HexFormat.of().parseHex("0200077075626c697368" + "000000000000000000" + "05" + "02ffff41");
+            for (int i = 0; i < 2; i++) {
+                nc.session().send(ns.flow(), new TcMessage(TcMessage.COMMAND_AMF0, 0, broken).encode());
+                org.nimbus.conformance.tc.AmfObject info = ns.awaitStatus(c -> c.equals("NetStream.Failed"), T);
+                assertTrue(info.string("description").startsWith("the command does not decode"), info.toString());
+            }
+            nc.session().send(nc.flow(), new TcMessage(TcMessage.COMMAND_AMF0, 0,
+                    java.util.HexFormat.of().parseHex("020004" + "6563686f" + "004000000000000000" + "05" + "02ffff41")).encode());
+            Command bad = nc.awaitReply(0, T);
+            assertEquals("NetConnection.Call.BadValue", bad.infoObject().string("code"), bad.toString());
+            assertTrue(nc.call("createStream", TcMessage.COMMAND_AMF0, T).isResult(), "the connection goes on");
+            String peer = java.util.HexFormat.of().formatHex(nc.session().info().peerId());
+            red5.awaitLine(Pattern.compile("RTMFP .*\\(" + peer + "\\): command of type 0x14 on stream \\d+ does not decode"), T);
+            long lines = red5.output().lines().filter(l -> l.contains(peer) && l.contains("does not decode")).count();
+            assertEquals(1, lines, "logged once per connection");
+        }
+    }
 }
