@@ -9,44 +9,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.nimbus.rtmfp.packet.Option;
+import org.nimbus.rtmfp.packet.Vectors;
 
 /**
- * Decodes every flow chunk captured between real implementations (vectors/README.md), compares
+ * Decodes every flow chunk captured between real implementations (docs/vectors/README.md), compares
  * with the independently decoded fields, and re-encodes to the same bytes.
  */
 class VectorFlowChunksTest {
     private static final HexFormat HEX = HexFormat.of();
 
-    static Path vectorsDir() {
-        String configured = System.getProperty("nimbus.vectors");
-        if (configured != null) {
-            return Paths.get(configured);
-        }
-        // surefire runs in the module directory: plugin/ -> docs/vectors
-        return Paths.get(System.getProperty("user.dir")).resolve("../docs/vectors").normalize();
-    }
-
-    private static List<JsonArray> packetChunkLists() throws IOException {
-        Path dir = vectorsDir();
-        assertTrue(Files.isDirectory(dir), "vectors folder not found: " + dir + " (set -Dnimbus.vectors)");
+    /**
+     * The chunk lists of every packet object of sets 1 to 3 ({@link Vectors#packets()}: those with
+     * a {@code datagram_hex}); the set-4 NetStream files use another layout (docs/vectors/README.md).
+     */
+    private static List<JsonArray> packetChunkLists() {
         List<JsonArray> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
-                collect(JsonParser.parseString(Files.readString(f)), out);
-            }
+        for (Vectors.NamedPacket p : Vectors.packets()) {
+            collect(p.packet(), out);
         }
         return out;
     }

@@ -40,7 +40,7 @@ class VluTest {
         assertThrows(MalformedException.class, () -> Vlu.readInt(ByteBuffer.wrap(hex("ffffffff7f"))));
     }
 
-    // librtmfp's IHello EPD from vectors/startup-librtmfp-mona.json: 05 0a "live"
+    // librtmfp's IHello EPD from docs/vectors/startup-librtmfp-mona.json: 05 0a "live"
     @Test
     void readsOptionListFromWire() throws Exception {
         List<Option> opts = OptionList.read(hex("050a6c697665" + "010a"));
