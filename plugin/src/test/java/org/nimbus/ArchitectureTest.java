@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.nimbus.red5.NimbusPlugin;
 
 /**
- * The layering of architecture.md: the protocol core (rtmfp.*, introduction, group, registry)
+ * The layering of docs/architecture.md: the protocol core (rtmfp.*, introduction, group, registry)
  * imports no server, network framework or servlet classes, so it runs in a unit test with no
  * socket; Red5, MINA and Tomcat stay in the red5 and transport edges. And the plugin never
  * depends on the conformance kit, so the two implementations keep checking each other.

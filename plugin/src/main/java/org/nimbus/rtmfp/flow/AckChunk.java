@@ -12,7 +12,7 @@ import org.nimbus.rtmfp.packet.Vlu;
  * (or abandoned), plus the listed ranges above it. {@code cumulativeAck + 1} is by definition
  * missing, so the first range starts at {@code cumulativeAck + 2} or later.
  *
- * <p>Nimbus sends ranges only (librtmfp parses a bitmap as ranges, interop-notes.md) but reads
+ * <p>Nimbus sends ranges only (librtmfp parses a bitmap as ranges, docs/interop.md) but reads
  * both.
  *
  * @param bufferBlocksAvailable receiver's free buffer in 1024-byte blocks (§2.3.13)

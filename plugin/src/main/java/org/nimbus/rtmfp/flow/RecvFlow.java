@@ -548,7 +548,7 @@ public final class RecvFlow {
     /**
      * The acknowledgement chunks for this flow in at most {@code budget} bytes: a Flow
      * Exception Report first when rejected, then an ack with ranges (0x51, never the bitmap,
-     * interop-notes.md), leaving out the highest ranges if they do not fit. Clears the pending
+     * docs/interop.md), leaving out the highest ranges if they do not fit. Clears the pending
      * state. Empty when not even the ack header fits.
      */
     public List<FlowChunk> takeAck(int budget) {

@@ -272,7 +272,7 @@ public final class SendFlow {
         receiveWindow = bytes;
         if (bytes == 0) {
             // §3.6.2.3.2: probe a closed window; only ever after the peer advertised zero,
-            // since some clients treat an unexpected 0x18 as fatal (interop-notes.md)
+            // since some clients treat an unexpected 0x18 as fatal (docs/interop.md)
             if (nextProbeAt == Long.MAX_VALUE && exceptionCode < 0) {
                 probeInterval = Math.max(PERSIST_INITIAL, congestion.erto());
                 nextProbeAt = now + probeInterval;

@@ -45,7 +45,7 @@ public final class Session {
     static final long COMPLETED_FLOW_LINGER_MILLIS = 120_000;
     /** §3.5.2: a timestamp echo is only meaningful for this long after the timestamp arrived. */
     private static final long ECHO_VALIDITY_MILLIS = 128_000;
-    /** Responder-mode session packets always carry a timestamp (interop-notes: 0x4a / 0x4e). */
+    /** Responder-mode session packets always carry a timestamp (docs/interop.md: 0x4a / 0x4e). */
     private static final int FLAGS = PacketHeader.TIME_CRITICAL_REVERSE | PacketHeader.TIMESTAMP
             | PacketHeader.MODE_RESPONDER;
 
@@ -289,7 +289,7 @@ public final class Session {
                         becomeClosed(now);
                     }
                     case Chunk.SESSION_CLOSE_ACK -> {
-                        // Also the unsolicited way librtmfp ends a session (interop-notes).
+                        // Also the unsolicited way librtmfp ends a session (docs/interop.md).
                         becomeClosed(now);
                     }
                     default -> {

@@ -87,7 +87,7 @@ class FlowTransferTest {
         assertTrue(pair.forward.dropped > 10 && pair.back.dropped > 5, "the link really lost packets");
         assertEquals(List.of(new FlowEvent.SendFlowComplete(5)), pair.senderEvents);
         assertTrue(pair.receiverEvents.contains(new FlowEvent.RecvFlowComplete(5)));
-        // the peer never advertised a zero window, so no buffer probe may go out (interop-notes.md)
+        // the peer never advertised a zero window, so no buffer probe may go out (docs/interop.md)
         assertEquals(0, pair.chunkCount(FlowChunk.BUFFER_PROBE));
         System.out.printf("lossy: %d ms, %d/%d fwd dropped, %d/%d back dropped, timeouts %d, cwnd %d, erto %d, srtt %.1f%n",
                 pair.now, pair.forward.dropped, pair.forward.sent, pair.back.dropped, pair.back.sent, pair.cc.timeouts(),
