@@ -12,7 +12,6 @@ import java.util.OptionalLong;
 import org.nimbus.rtmfp.flow.AckChunk;
 import org.nimbus.rtmfp.flow.BufferProbeChunk;
 import org.nimbus.rtmfp.flow.CongestionControl;
-import org.nimbus.rtmfp.flow.FlowChunk;
 import org.nimbus.rtmfp.flow.FlowEvent;
 import org.nimbus.rtmfp.flow.FlowExceptionChunk;
 import org.nimbus.rtmfp.flow.FlowStart;
@@ -248,7 +247,7 @@ public final class Session {
                 }
                 switch (c.type()) {
                     case Chunk.USER_DATA, Chunk.NEXT_USER_DATA -> {
-                        UserDataChunk chunk = UserDataChunk.decode(c.type(), c.payload(), previous);
+                        UserDataChunk chunk = UserDataChunk.decode(c.type(), c.payloadBuffer(), previous);
                         previous = chunk;
                         userData = true;
                         onUserData(chunk, endpointBudget, now);
@@ -605,9 +604,9 @@ public final class Session {
             if (onlyDue && !due || !onlyDue && chunks.isEmpty()) {
                 continue; // leftover acks only ride along in a packet that goes anyway
             }
-            for (FlowChunk fc : f.takeAck(budget)) {
-                chunks.add(new Chunk(fc.type(), fc.payload()));
-                budget -= fc.encodedSize();
+            for (Chunk c : f.takeAck(budget)) {
+                chunks.add(c);
+                budget -= c.size();
             }
         }
         return budget;
@@ -615,12 +614,12 @@ public final class Session {
 
     private int addUserData(List<Chunk> chunks, int budget, long now) {
         for (SendFlow f : sendFlows.values()) {
-            if (budget <= FlowChunk.HEADER_SIZE || !f.isReadyToSend(now)) {
+            if (budget <= Chunk.HEADER_SIZE || !f.isReadyToSend(now)) {
                 continue;
             }
-            for (FlowChunk fc : f.assemble(budget, now)) {
-                chunks.add(new Chunk(fc.type(), fc.payload()));
-                budget -= fc.encodedSize();
+            for (Chunk c : f.assemble(budget, now)) {
+                chunks.add(c); // the flow's own encoding: no copy until the packet is written
+                budget -= c.size();
             }
         }
         return budget;

@@ -59,6 +59,16 @@ class VluTest {
     }
 
     @Test
+    void terminatedListNeedsItsMarker() throws Exception {
+        ByteBuffer in = ByteBuffer.wrap(hex("020a0100ff"));
+        assertEquals(1, OptionList.readTerminated(in).size());
+        assertEquals(4, in.position(), "the marker is consumed, what follows it stays");
+        assertEquals(1, OptionList.read(hex("020a01")).size(), "an unterminated list ends at the buffer's end");
+        assertThrows(MalformedException.class, () -> OptionList.readTerminated(ByteBuffer.wrap(hex("020a01"))));
+        assertThrows(MalformedException.class, () -> OptionList.readTerminated(ByteBuffer.wrap(new byte[0])));
+    }
+
+    @Test
     void rejectsOptionLongerThanInput() {
         assertThrows(MalformedException.class, () -> OptionList.read(hex("050a6c69")));
     }
