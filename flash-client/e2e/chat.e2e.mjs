@@ -45,7 +45,8 @@ const t0 = Date.now();
 const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 const step = text => console.log(`step ok (${since()}): ${text}`);
 
-// Noise that says nothing about the page (see shared ruffle-notes).
+// Console noise that says nothing about the page: chromium's favicon 404, AudioContext and GPU-stall
+// warnings, Ruffle's device-font and unimplemented-stub messages, its NetConnection logging.
 const NOISE = [/favicon/, /AudioContext/, /GPU stall/, /Unknown device font/, /Encountered stub/, /NetConnection/];
 const problems = [];
 // while the server restarts, the pages' refused WebSocket attempts (and Ruffle writing the

@@ -1,5 +1,8 @@
 package org.nimbus;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -10,15 +13,18 @@ import org.junit.jupiter.api.Test;
 import org.nimbus.red5.NimbusPlugin;
 
 /**
- * The layering of architecture.md: the protocol core (rtmfp.*, introduction, group, registry)
- * imports no server, network framework or servlet classes, so it runs in a unit test with no
- * socket; Red5, MINA and Tomcat stay in the red5 and transport edges. And the plugin never
- * depends on the conformance kit, so the two implementations keep checking each other.
+ * The layering of docs/architecture.md: the protocol core (rtmfp.*, ratelimit, introduction,
+ * group, registry) imports no server, network framework or servlet classes, so it runs in a unit
+ * test with no socket; Red5, MINA and Tomcat stay in the red5 and transport edges, except that
+ * tc speaks AMF through red5-io and its IoBuffer. And the plugin never depends on the
+ * conformance kit, so the two implementations keep checking each other.
  */
 class ArchitectureTest {
     private static final String[] SERVER_AND_NETWORK_LIBRARIES = {"org.red5..", "org.apache.mina..",
         "org.apache.catalina..", "org.apache.tomcat..", "javax.servlet..", "org.java_websocket..",
         "org.nimbus.shaded.websocket.."};
+    private static final String[] PROTOCOL_CORE = {"org.nimbus.rtmfp..", "org.nimbus.ratelimit..",
+        "org.nimbus.introduction..", "org.nimbus.group..", "org.nimbus.registry.."};
     private static JavaClasses main;
 
     @BeforeAll
@@ -31,8 +37,7 @@ class ArchitectureTest {
 
     @Test
     void protocolCoreIsFreeOfServerAndNetworkLibraries() {
-        noClasses().that().resideInAnyPackage("org.nimbus.rtmfp..", "org.nimbus.introduction..", "org.nimbus.group..",
-                        "org.nimbus.registry..")
+        noClasses().that().resideInAnyPackage(PROTOCOL_CORE)
                 .should().dependOnClassesThat().resideInAnyPackage(SERVER_AND_NETWORK_LIBRARIES)
                 .allowEmptyShould(true)
                 .check(main);
@@ -40,10 +45,25 @@ class ArchitectureTest {
 
     @Test
     void protocolCoreDoesNotReachIntoTheEdges() {
-        noClasses().that().resideInAnyPackage("org.nimbus.rtmfp..", "org.nimbus.introduction..", "org.nimbus.group..",
-                        "org.nimbus.registry..")
+        noClasses().that().resideInAnyPackage(PROTOCOL_CORE)
                 .should().dependOnClassesThat().resideInAnyPackage("org.nimbus.red5..", "org.nimbus.transport..")
                 .allowEmptyShould(true)
+                .check(main);
+    }
+
+    /**
+     * The TC layer (RFC 7425 §5) decodes AMF with red5-io, whose API takes MINA's IoBuffer; it
+     * runs on the RTMFP loop and reaches Red5's server only through the red5 edge (TcApplication).
+     */
+    @Test
+    void tcUsesRed5IoAndNothingElseOfTheServerStack() {
+        noClasses().that().resideInAPackage("org.nimbus.tc..")
+                .should().dependOnClassesThat(resideInAPackage("org.red5..").and(not(resideInAPackage("org.red5.io.."))))
+                .orShould().dependOnClassesThat(resideInAPackage("org.apache.mina..")
+                        .and(not(resideInAPackage("org.apache.mina.core.buffer.."))))
+                .orShould().dependOnClassesThat(resideInAnyPackage("org.springframework..", "org.apache.catalina..",
+                        "org.apache.tomcat..", "javax.servlet..", "org.java_websocket..", "org.nimbus.shaded.websocket..",
+                        "org.nimbus.red5..", "org.nimbus.transport.."))
                 .check(main);
     }
 

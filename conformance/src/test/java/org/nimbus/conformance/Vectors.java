@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.nimbus.conformance.wire.Hex;
 
-/** Loads /work/shared/vectors (system property nimbus.vectors) for byte-vector tests. */
+/** Loads docs/vectors (system property nimbus.vectors, see docs/vectors/README.md) for byte-vector tests. */
 public final class Vectors {
     public static final String STARTUP = "startup-librtmfp-mona.json";
     public static final String TC_MONA = "tc-mona.json";

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.nimbus.rtmfp.session.SessionConfig;
@@ -51,9 +52,11 @@ public final class NimbusConfig {
             Stream.concat(RegistrySettings.ALL.stream(), TcSettings.ALL.stream())).toList();
 
     private final Map<String, Object> values;
+    private final Set<String> given;
 
-    private NimbusConfig(Map<String, Object> values) {
+    private NimbusConfig(Map<String, Object> values, Set<String> given) {
         this.values = values;
+        this.given = given;
     }
 
     public static NimbusConfig defaults() {
@@ -62,13 +65,16 @@ public final class NimbusConfig {
 
     public static NimbusConfig from(Properties props) {
         TreeSet<String> unknown = new TreeSet<>(props.stringPropertyNames());
+        Set<String> given = new TreeSet<>();
         Map<String, Object> values = new LinkedHashMap<>();
         for (Setting<?> s : SETTINGS) {
-            unknown.remove(s.key());
+            if (unknown.remove(s.key())) {
+                given.add(s.key());
+            }
             String text = props.getProperty(s.key(), s.defaultValue());
             values.put(s.key(), s.parse(text));
         }
-        NimbusConfig config = new NimbusConfig(Map.copyOf(values));
+        NimbusConfig config = new NimbusConfig(Map.copyOf(values), Set.copyOf(given));
         config.sessionConfig(); // cross-key checks
         if (!unknown.isEmpty()) {
             throw new ConfigException("nimbus.properties: unknown key(s) " + unknown + "; known keys: "
@@ -109,6 +115,11 @@ public final class NimbusConfig {
         }
         return new SessionConfig(get(RTMFP_MAX_SESSIONS), keepalive * 1000L, idle * 1000L, flow, get(RTMFP_MAX_FLOWS),
                 session, total);
+    }
+
+    /** Whether the file set the key (otherwise {@link #get} is its default). */
+    public boolean isSet(Setting<?> setting) {
+        return given.contains(setting.key());
     }
 
     @SuppressWarnings("unchecked")

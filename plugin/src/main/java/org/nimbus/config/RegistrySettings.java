@@ -25,6 +25,9 @@ public final class RegistrySettings {
                 }
                 return s;
             });
+    public static final Setting<Boolean> DEMO_TOKENS = new Setting<>("registry.demo_tokens", "false", "true or false",
+            "serve the demo page's /demo/token, which mints an account token for any name it is asked; never on a"
+                    + " site with real accounts", RegistrySettings::bool);
     public static final Setting<Integer> KEEPALIVE = Setting.intRange("registry.keepalive_seconds", 30, 1, 3600,
             "clients send a frame at least this often; silent for 1.5 times as long, they are dropped");
     public static final Setting<Integer> FRAME_TIMEOUT = Setting.intRange("registry.frame_timeout_seconds", 10, 1, 3600,
@@ -42,7 +45,7 @@ public final class RegistrySettings {
     public static final Setting<Integer> MAX_TEXT = Setting.intRange("registry.max_text_chars", 4096, 1, 1 << 20,
             "longest relayed text, in characters");
 
-    static final List<Setting<?>> ALL = List.of(TCP_BIND, WS_BIND, POLICY_843, SECRET, KEEPALIVE, FRAME_TIMEOUT,
+    static final List<Setting<?>> ALL = List.of(TCP_BIND, WS_BIND, POLICY_843, SECRET, DEMO_TOKENS, KEEPALIVE, FRAME_TIMEOUT,
             MAX_FRAME, MAX_CONNECTIONS_PER_IP, MAX_NAMES, MAX_SUBSCRIPTIONS, SEND_RATE, MAX_TEXT);
 
     private RegistrySettings() {

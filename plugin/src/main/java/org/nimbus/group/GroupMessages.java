@@ -13,7 +13,7 @@ import org.nimbus.rtmfp.packet.OptionList;
 
 /**
  * The server's part of the NetGroup control flows ("GC" metadata, RFC 7425 §5.1 flow metadata
- * with the Flash NetGroup conventions in the interop notes):
+ * with the Flash NetGroup conventions of docs/interop.md):
  * <ul>
  * <li>join, from a member: {@code 01} then an option list whose first option is the group:
  *     type {@code 15} with the 32-byte group ID ({@code 01 21 15 <id>}), or type {@code 10} with

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Which members a newcomer and the group learn of each other (the interop notes' "spread over
- * the peer-ID ring plus recent ones"): the most recent joiners, so that a young group meshes at
+ * Which members a newcomer and the group learn of each other (docs/interop.md, NetGroup: spread over
+ * the peer-ID ring plus recent ones): the most recent joiners, so that a young group meshes at
  * once; the newcomer's successor and predecessor on the ring of peer IDs, which keeps the ring
  * (hence the group) connected; then members at half, a quarter, an eighth... of the ring away,
  * which keeps paths short as the group grows. Deterministic, so tests can check it.

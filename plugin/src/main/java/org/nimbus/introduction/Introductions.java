@@ -4,11 +4,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HexFormat;
 import java.util.List;
+import org.nimbus.ratelimit.KeyedRateLimiter;
 import org.nimbus.rtmfp.handshake.EndpointDiscriminator;
 import org.nimbus.rtmfp.handshake.ForwardedIHello;
 import org.nimbus.rtmfp.handshake.PeerAddress;
 import org.nimbus.rtmfp.handshake.Redirect;
-import org.nimbus.rtmfp.handshake.KeyedRateLimiter;
 import org.nimbus.rtmfp.handshake.Responder;
 
 /**

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * The IHellos that named a peer we do not know, by source and tag. The first one is dropped
  * (the peer may be connecting at this moment); when the same tag comes again from the same
- * source, the initiator is retrying in vain and gets the "peer gone" Redirect (interop notes).
+ * source, the initiator is retrying in vain and gets the "peer gone" Redirect (docs/interop.md).
  * A small LRU: memory stays bounded however many unknown IDs are asked for.
  */
 final class UnknownPeerTags {

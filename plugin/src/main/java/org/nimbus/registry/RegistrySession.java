@@ -2,11 +2,13 @@ package org.nimbus.registry;
 
 import java.util.HashSet;
 import java.util.Set;
+import org.nimbus.ratelimit.TokenBucket;
 
 /**
  * What the registry knows about one connection: its address, the name hello gave it, its
- * registered peer ID (or relay-only registration), what it follows, and the times that keepalive and frame timeouts check.
- * Mutable fields other than the two timestamps are touched only under the service's lock.
+ * registered peer ID (or relay-only registration), what it follows, its send rate, and the times
+ * that keepalive and frame timeouts check. Mutable fields other than the two timestamps are
+ * touched only under the service's lock.
  */
 public final class RegistrySession {
     final RegistryConnection connection;
@@ -21,8 +23,8 @@ public final class RegistrySession {
     /** Registered relay-only: online and reachable by relayed send, with no peer ID. */
     boolean relay;
     final Set<String> subscriptions = new HashSet<>();
-    double sendTokens;
-    long sendRefilledAt;
+    /** Relayed sends (registry.send_rate a second); used under the service's lock. */
+    final TokenBucket sends;
     boolean open = true;
     private volatile long lastSeenMillis;
     private volatile long partialSinceMillis = -1;
@@ -32,8 +34,7 @@ public final class RegistrySession {
         this.address = address;
         this.idleChecked = idleChecked;
         this.lastSeenMillis = now;
-        this.sendTokens = sendRate;
-        this.sendRefilledAt = now;
+        this.sends = new TokenBucket(sendRate, now);
     }
 
     public RegistryConnection connection() {

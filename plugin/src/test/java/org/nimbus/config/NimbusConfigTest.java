@@ -1,6 +1,7 @@
 package org.nimbus.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,19 @@ class NimbusConfigTest {
             p.setProperty(kv[i], kv[i + 1]);
         }
         return NimbusConfig.from(p);
+    }
+
+    @Test
+    void demoTokensAreOffByDefaultAndTheFileSaysWhetherItSetTheKey() {
+        NimbusConfig none = NimbusConfig.defaults();
+        assertFalse(none.get(RegistrySettings.DEMO_TOKENS));
+        assertFalse(none.isSet(RegistrySettings.DEMO_TOKENS));
+        NimbusConfig on = of("registry.demo_tokens", "true");
+        assertTrue(on.get(RegistrySettings.DEMO_TOKENS));
+        assertTrue(on.isSet(RegistrySettings.DEMO_TOKENS));
+        assertFalse(on.isSet(RegistrySettings.SECRET));
+        ConfigException bad = assertThrows(ConfigException.class, () -> of("registry.demo_tokens", "yes"));
+        assertTrue(bad.getMessage().contains("'registry.demo_tokens'"), bad.getMessage());
     }
 
     @Test

@@ -294,7 +294,7 @@ class IntroductionIpv6UdpTest {
         }
     }
 
-    /** Flash's setPeerInfo: no command object, address strings only (interop notes); waits for its _result. */
+    /** Flash's setPeerInfo: no command object, address strings only (docs/interop.md); waits for its _result. */
     private static void setPeerInfo(Session toServer, String... addresses) throws Exception {
         NetConnection nc = new NetConnection(toServer);
         String app = toServer.info().uri().path();

@@ -393,7 +393,7 @@ class RtmfpServerTest {
 
     @Test
     void ihelloFloodFromManySourcesLeavesNoStateBehind() throws Exception {
-        // A real librtmfp IHello, captured (vectors/startup-librtmfp-mona.json), replayed from many sources.
+        // A real librtmfp IHello, captured (docs/vectors/startup-librtmfp-mona.json), replayed from many sources.
         com.google.gson.JsonObject vectors;
         try (java.io.Reader r = java.nio.file.Files.newBufferedReader(
                 java.nio.file.Path.of(System.getProperty("nimbus.vectors", "../docs/vectors"), "startup-librtmfp-mona.json"))) {

@@ -98,7 +98,7 @@ public final class P2p {
     /**
      * Every up, non-loopback interface address as Flash reports them: "a.b.c.d:port" for IPv4,
      * "[v6]:port" for IPv6. Link-local IPv6 addresses are left out (they need a zone to be
-     * reached, and a host with only those reports nothing, as the interop notes say).
+     * reached, and a host with only those reports nothing, as docs/interop.md says).
      */
     static List<String> localAddresses(int port) throws SocketException {
         List<String> out = new ArrayList<>();

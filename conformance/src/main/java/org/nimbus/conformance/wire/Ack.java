@@ -59,7 +59,7 @@ public record Ack(long flowId, long bufferBlocksAvailable, long cumulativeAck, L
         return ranges.stream().anyMatch(rg -> seq >= rg.first && seq <= rg.last);
     }
 
-    /** Encodes as a Range Ack, the form every deployed peer parses (interop notes). */
+    /** Encodes as a Range Ack, the form every deployed peer parses (docs/interop.md). */
     public Chunk toChunk() {
         ByteWriter w = new ByteWriter().vlu(flowId).vlu(bufferBlocksAvailable).vlu(cumulativeAck);
         long next = cumulativeAck + 1;

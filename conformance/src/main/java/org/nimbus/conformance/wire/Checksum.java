@@ -2,7 +2,7 @@ package org.nimbus.conformance.wire;
 
 /**
  * RFC 7425 §4.4 (RFC 1071) 16-bit Internet checksum. A trailing odd byte is added as the
- * low-order byte of the last word, as both deployed server families do (interop notes).
+ * low-order byte of the last word, as both deployed server families do (docs/interop.md).
  */
 public final class Checksum {
     private Checksum() {

@@ -34,7 +34,7 @@ public record PeerAddress(int origin, InetAddress address, int port) {
         return new InetSocketAddress(address, port);
     }
 
-    /** The "peer gone" form the interop notes describe: type 0, all-zero IPv4 address and port. */
+    /** The "peer gone" form of docs/interop.md: type 0, all-zero IPv4 address and port. */
     public boolean isEmpty() {
         return address.isAnyLocalAddress() && port == 0;
     }

@@ -3,6 +3,7 @@ package org.nimbus.rtmfp.flow;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.nimbus.rtmfp.packet.Chunk;
 import org.nimbus.rtmfp.packet.MalformedException;
 import org.nimbus.rtmfp.packet.Vlu;
 
@@ -12,7 +13,7 @@ import org.nimbus.rtmfp.packet.Vlu;
  * (or abandoned), plus the listed ranges above it. {@code cumulativeAck + 1} is by definition
  * missing, so the first range starts at {@code cumulativeAck + 2} or later.
  *
- * <p>Nimbus sends ranges only (librtmfp parses a bitmap as ranges, interop-notes.md) but reads
+ * <p>Nimbus sends ranges only (librtmfp parses a bitmap as ranges, docs/interop.md) but reads
  * both.
  *
  * @param bufferBlocksAvailable receiver's free buffer in 1024-byte blocks (§2.3.13)
@@ -48,8 +49,8 @@ public record AckChunk(long flowId, long bufferBlocksAvailable, long cumulativeA
 
     public static AckChunk decode(int type, byte[] payload) throws MalformedException {
         return switch (type) {
-            case FlowChunk.ACK_RANGES -> decodeRanges(payload);
-            case FlowChunk.ACK_BITMAP -> decodeBitmap(payload);
+            case Chunk.ACK_RANGES -> decodeRanges(payload);
+            case Chunk.ACK_BITMAP -> decodeBitmap(payload);
             default -> throw new IllegalArgumentException("not an ack chunk type: " + type);
         };
     }
@@ -185,7 +186,7 @@ public record AckChunk(long flowId, long bufferBlocksAvailable, long cumulativeA
     }
 
     public FlowChunk toChunk() {
-        return new FlowChunk(FlowChunk.ACK_RANGES, encodeRanges());
+        return new FlowChunk(Chunk.ACK_RANGES, encodeRanges());
     }
 
     /** Buffer space the receiver advertised, in bytes (saturating). */

@@ -1,6 +1,7 @@
 package org.nimbus.rtmfp.flow;
 
 import java.nio.ByteBuffer;
+import org.nimbus.rtmfp.packet.Chunk;
 import org.nimbus.rtmfp.packet.MalformedException;
 import org.nimbus.rtmfp.packet.Vlu;
 
@@ -26,6 +27,6 @@ public record BufferProbeChunk(long flowId) {
     }
 
     public FlowChunk toChunk() {
-        return new FlowChunk(FlowChunk.BUFFER_PROBE, encode());
+        return new FlowChunk(Chunk.BUFFER_PROBE, encode());
     }
 }

@@ -1,6 +1,7 @@
 package org.nimbus.rtmfp.flow;
 
 import java.nio.ByteBuffer;
+import org.nimbus.rtmfp.packet.Chunk;
 import org.nimbus.rtmfp.packet.MalformedException;
 import org.nimbus.rtmfp.packet.Vlu;
 
@@ -32,6 +33,6 @@ public record FlowExceptionChunk(long flowId, long exceptionCode) {
     }
 
     public FlowChunk toChunk() {
-        return new FlowChunk(FlowChunk.FLOW_EXCEPTION, encode());
+        return new FlowChunk(Chunk.FLOW_EXCEPTION, encode());
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import org.nimbus.rtmfp.packet.Chunk;
 
 /**
  * The receiving side of one flow, RFC 7016 §3.6.3. User Data chunks go in
@@ -548,7 +549,7 @@ public final class RecvFlow {
     /**
      * The acknowledgement chunks for this flow in at most {@code budget} bytes: a Flow
      * Exception Report first when rejected, then an ack with ranges (0x51, never the bitmap,
-     * interop-notes.md), leaving out the highest ranges if they do not fit. Clears the pending
+     * docs/interop.md), leaving out the highest ranges if they do not fit. Clears the pending
      * state. Empty when not even the ack header fits.
      */
     public List<FlowChunk> takeAck(int budget) {
@@ -556,18 +557,18 @@ public final class RecvFlow {
         int remaining = budget;
         if (state == State.REJECTED) {
             FlowChunk exception = new FlowExceptionChunk(flowId, exceptionCode).toChunk();
-            if (exception.encodedSize() > remaining) {
+            if (exception.size() > remaining) {
                 return out;
             }
             out.add(exception);
-            remaining -= exception.encodedSize();
+            remaining -= exception.size();
         }
         AckChunk ack = currentAck();
-        byte[] payload = ack.encodeRanges(Math.min(0xffff, remaining - FlowChunk.HEADER_SIZE));
+        byte[] payload = ack.encodeRanges(Math.min(0xffff, remaining - Chunk.HEADER_SIZE));
         if (payload == null) {
             return List.of();
         }
-        out.add(new FlowChunk(FlowChunk.ACK_RANGES, payload));
+        out.add(new FlowChunk(Chunk.ACK_RANGES, payload));
         advertisedBlocks = ack.bufferBlocksAvailable();
         ackPending = false;
         ackUrgent = false;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import org.nimbus.rtmfp.packet.Chunk;
 import org.nimbus.rtmfp.packet.Option;
 import org.nimbus.rtmfp.packet.Vlu;
 
@@ -272,7 +273,7 @@ public final class SendFlow {
         receiveWindow = bytes;
         if (bytes == 0) {
             // §3.6.2.3.2: probe a closed window; only ever after the peer advertised zero,
-            // since some clients treat an unexpected 0x18 as fatal (interop-notes.md)
+            // since some clients treat an unexpected 0x18 as fatal (docs/interop.md)
             if (nextProbeAt == Long.MAX_VALUE && exceptionCode < 0) {
                 probeInterval = Math.max(PERSIST_INITIAL, congestion.erto());
                 nextProbeAt = now + probeInterval;
@@ -351,9 +352,9 @@ public final class SendFlow {
         int remaining = budget;
         if (now >= nextProbeAt) {
             FlowChunk probe = new BufferProbeChunk(flowId).toChunk();
-            if (probe.encodedSize() <= remaining) {
+            if (probe.size() <= remaining) {
                 out.add(probe);
-                remaining -= probe.encodedSize();
+                remaining -= probe.size();
                 probeInterval = Math.min(Math.max((long) (probeInterval * Math.sqrt(2)), congestion.erto()),
                         PERSIST_MAX);
                 nextProbeAt = now + probeInterval;
@@ -387,11 +388,11 @@ public final class SendFlow {
                     offset, first && startupPending ? startupOptions : null,
                     abandoned ? EMPTY : f.data);
             boolean next = chunk.follows(previous) && !chunk.hasOptions();
-            int size = FlowChunk.HEADER_SIZE + (next ? chunk.encodedNextSize() : chunk.encodedSize());
+            int size = Chunk.HEADER_SIZE + (next ? chunk.encodedNextSize() : chunk.encodedSize());
             if (size > remaining) {
                 break;
             }
-            out.add(new FlowChunk(next ? FlowChunk.NEXT_USER_DATA : FlowChunk.USER_DATA,
+            out.add(new FlowChunk(next ? Chunk.NEXT_USER_DATA : Chunk.USER_DATA,
                     next ? chunk.encodeNext() : chunk.encode()));
             remaining -= size;
             if (tsn == 0) {

@@ -1,12 +1,12 @@
 package org.nimbus.rtmfp.flow;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.nimbus.rtmfp.packet.Chunk;
 import org.nimbus.rtmfp.packet.MalformedException;
 import org.nimbus.rtmfp.packet.Option;
 import org.nimbus.rtmfp.packet.OptionList;
@@ -96,7 +96,11 @@ public record UserDataChunk(Fragment fragment, boolean abandon, boolean fin, lon
 
     /** Decodes a User Data (0x10) payload. */
     public static UserDataChunk decode(byte[] payload) throws MalformedException {
-        ByteBuffer in = ByteBuffer.wrap(payload);
+        return decode(ByteBuffer.wrap(payload));
+    }
+
+    /** Decodes a User Data (0x10) payload from the buffer's position to its limit. */
+    public static UserDataChunk decode(ByteBuffer in) throws MalformedException {
         if (!in.hasRemaining()) {
             throw new MalformedException("empty user data chunk");
         }
@@ -118,13 +122,17 @@ public record UserDataChunk(Fragment fragment, boolean abandon, boolean fin, lon
      * Data chunk just before it in the same packet (§2.3.12). Without one the chunk is malformed.
      */
     public static UserDataChunk decodeNext(byte[] payload, UserDataChunk previous) throws MalformedException {
+        return decodeNext(ByteBuffer.wrap(payload), previous);
+    }
+
+    /** {@link #decodeNext(byte[], UserDataChunk)} from the buffer's position to its limit. */
+    public static UserDataChunk decodeNext(ByteBuffer in, UserDataChunk previous) throws MalformedException {
         if (previous == null) {
             throw new MalformedException("next user data without a preceding user data chunk");
         }
         if (previous.sequenceNumber == Long.MAX_VALUE) {
             throw new MalformedException("sequence number overflow");
         }
-        ByteBuffer in = ByteBuffer.wrap(payload);
         if (!in.hasRemaining()) {
             throw new MalformedException("empty next user data chunk");
         }
@@ -134,9 +142,14 @@ public record UserDataChunk(Fragment fragment, boolean abandon, boolean fin, lon
 
     /** Decodes either chunk type; {@code previous} is only used for 0x11. */
     public static UserDataChunk decode(int type, byte[] payload, UserDataChunk previous) throws MalformedException {
+        return decode(type, ByteBuffer.wrap(payload), previous);
+    }
+
+    /** Decodes either chunk type from the buffer's position to its limit; {@code previous} is only used for 0x11. */
+    public static UserDataChunk decode(int type, ByteBuffer payload, UserDataChunk previous) throws MalformedException {
         return switch (type) {
-            case FlowChunk.USER_DATA -> decode(payload);
-            case FlowChunk.NEXT_USER_DATA -> decodeNext(payload, previous);
+            case Chunk.USER_DATA -> decode(payload);
+            case Chunk.NEXT_USER_DATA -> decodeNext(payload, previous);
             default -> throw new IllegalArgumentException("not a user data chunk type: " + type);
         };
     }
@@ -145,7 +158,7 @@ public record UserDataChunk(Fragment fragment, boolean abandon, boolean fin, lon
             throws MalformedException {
         List<Option> options = null;
         if ((flags & FLAG_OPTIONS) != 0) {
-            options = readTerminatedOptions(in);
+            options = OptionList.readTerminated(in); // §2.3.11: user data follows, so a marker must end them
             Optional<Option> assoc = OptionList.first(options, OPTION_RETURN_ASSOCIATION);
             if (assoc.isPresent()) {
                 Vlu.read(ByteBuffer.wrap(assoc.get().value())); // must hold a flow ID
@@ -155,29 +168,6 @@ public record UserDataChunk(Fragment fragment, boolean abandon, boolean fin, lon
         in.get(data);
         return new UserDataChunk(Fragment.fromFlags(flags), (flags & FLAG_ABANDON) != 0,
                 (flags & FLAG_FINAL) != 0, flowId, sequence, offset, options, data);
-    }
-
-    /** §2.3.11: the option list must end with a marker, since user data follows it. */
-    private static List<Option> readTerminatedOptions(ByteBuffer in) throws MalformedException {
-        List<Option> options = new ArrayList<>();
-        while (true) {
-            if (!in.hasRemaining()) {
-                throw new MalformedException("option list without marker");
-            }
-            int length = Vlu.readInt(in);
-            if (length == 0) {
-                return options;
-            }
-            if (length > in.remaining()) {
-                throw new MalformedException("option length " + length + " exceeds " + in.remaining());
-            }
-            ByteBuffer body = in.slice(in.position(), length);
-            in.position(in.position() + length);
-            long type = Vlu.read(body);
-            byte[] value = new byte[body.remaining()];
-            body.get(value);
-            options.add(new Option(type, value));
-        }
     }
 
     private int optionsSize() {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntSupplier;
+import org.nimbus.ratelimit.KeyedRateLimiter;
 import org.nimbus.rtmfp.crypto.CryptoProvider;
 import org.nimbus.rtmfp.crypto.DhGroup;
 import org.nimbus.rtmfp.crypto.FlashCertificate;

@@ -7,8 +7,11 @@ import java.util.HexFormat;
 /**
  * One chunk of an RTMFP packet, RFC 7016 §2.3: {@code type(1) length(2, big-endian) payload}.
  * The type constants name every chunk RFC 7016 §2.3 defines, so that other packages share them.
+ * Immutable: the public constructor and {@link #payload()} copy; {@link #wrap} and decoding take a
+ * freshly made array without copying, and {@link #write} and {@link #payloadBuffer} read it in
+ * place, so a payload is copied only where bytes really move (into a packet, out of a datagram).
  */
-public record Chunk(int type, byte[] payload) {
+public class Chunk {
     public static final int HEADER_SIZE = 3;
     public static final int MAX_PAYLOAD = 0xffff;
 
@@ -34,17 +37,39 @@ public record Chunk(int type, byte[] payload) {
     /** Where a chunk type is expected, 0xff starts the padding that ends the packet. */
     public static final int PADDING = 0xff;
 
-    public Chunk {
+    private final int type;
+    private final byte[] payload;
+
+    /** A chunk with a copy of payload. */
+    public Chunk(int type, byte[] payload) {
+        this(type, payload, true);
+    }
+
+    /**
+     * {@code copy == false} keeps the array itself: only for a payload just encoded or read, which
+     * nothing else holds or changes afterwards.
+     */
+    protected Chunk(int type, byte[] payload, boolean copy) {
         if (type < 0 || type >= PADDING) {
             throw new IllegalArgumentException("chunk type out of range: " + type);
         }
         if (payload.length > MAX_PAYLOAD) {
             throw new IllegalArgumentException("chunk payload too long: " + payload.length);
         }
-        payload = payload.clone();
+        this.type = type;
+        this.payload = copy ? payload.clone() : payload;
     }
 
-    @Override
+    /** A chunk that keeps {@code owned} without copying it: a payload just encoded or read. */
+    public static Chunk wrap(int type, byte[] owned) {
+        return new Chunk(type, owned, false);
+    }
+
+    public int type() {
+        return type;
+    }
+
+    /** A copy of the payload. */
     public byte[] payload() {
         return payload.clone();
     }
@@ -54,6 +79,11 @@ public record Chunk(int type, byte[] payload) {
         return ByteBuffer.wrap(payload).asReadOnlyBuffer();
     }
 
+    public int payloadLength() {
+        return payload.length;
+    }
+
+    /** Bytes this chunk takes in a packet, header included. */
     public int size() {
         return HEADER_SIZE + payload.length;
     }
@@ -64,13 +94,14 @@ public record Chunk(int type, byte[] payload) {
         out.put(payload);
     }
 
+    /** Chunks are equal when type and payload are, whatever class built them. */
     @Override
-    public boolean equals(Object o) {
+    public final boolean equals(Object o) {
         return o instanceof Chunk other && other.type == type && Arrays.equals(other.payload, payload);
     }
 
     @Override
-    public int hashCode() {
+    public final int hashCode() {
         return type * 31 + Arrays.hashCode(payload);
     }
 

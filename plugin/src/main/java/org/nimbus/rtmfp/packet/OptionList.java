@@ -20,11 +20,29 @@ public final class OptionList {
      * ends after the marker, or at its limit.
      */
     public static List<Option> read(ByteBuffer in) throws MalformedException {
+        return read(in, false);
+    }
+
+    /**
+     * Reads options up to and including the marker that must end them, for a list that other
+     * fields follow (User Data options, RFC 7016 §2.3.11); no marker is malformed.
+     */
+    public static List<Option> readTerminated(ByteBuffer in) throws MalformedException {
+        return read(in, true);
+    }
+
+    private static List<Option> read(ByteBuffer in, boolean markerRequired) throws MalformedException {
         List<Option> options = new ArrayList<>();
-        while (in.hasRemaining()) {
+        while (true) {
+            if (!in.hasRemaining()) {
+                if (markerRequired) {
+                    throw new MalformedException("option list without marker");
+                }
+                return options;
+            }
             int length = Vlu.readInt(in);
             if (length == 0) {
-                break;
+                return options;
             }
             if (length > in.remaining()) {
                 throw new MalformedException("option length " + length + " exceeds " + in.remaining());
@@ -36,7 +54,6 @@ public final class OptionList {
             body.get(value);
             options.add(new Option(type, value));
         }
-        return options;
     }
 
     public static List<Option> read(byte[] bytes) throws MalformedException {

@@ -57,7 +57,7 @@ public record Packet(PacketHeader header, List<Chunk> chunks) {
             }
             byte[] payload = new byte[length];
             in.get(payload);
-            chunks.add(new Chunk(type, payload));
+            chunks.add(Chunk.wrap(type, payload));
         }
         return new Packet(header, chunks);
     }

@@ -12,7 +12,6 @@ import java.util.OptionalLong;
 import org.nimbus.rtmfp.flow.AckChunk;
 import org.nimbus.rtmfp.flow.BufferProbeChunk;
 import org.nimbus.rtmfp.flow.CongestionControl;
-import org.nimbus.rtmfp.flow.FlowChunk;
 import org.nimbus.rtmfp.flow.FlowEvent;
 import org.nimbus.rtmfp.flow.FlowExceptionChunk;
 import org.nimbus.rtmfp.flow.FlowStart;
@@ -45,7 +44,7 @@ public final class Session {
     static final long COMPLETED_FLOW_LINGER_MILLIS = 120_000;
     /** §3.5.2: a timestamp echo is only meaningful for this long after the timestamp arrived. */
     private static final long ECHO_VALIDITY_MILLIS = 128_000;
-    /** Responder-mode session packets always carry a timestamp (interop-notes: 0x4a / 0x4e). */
+    /** Responder-mode session packets always carry a timestamp (docs/interop.md: 0x4a / 0x4e). */
     private static final int FLAGS = PacketHeader.TIME_CRITICAL_REVERSE | PacketHeader.TIMESTAMP
             | PacketHeader.MODE_RESPONDER;
 
@@ -248,7 +247,7 @@ public final class Session {
                 }
                 switch (c.type()) {
                     case Chunk.USER_DATA, Chunk.NEXT_USER_DATA -> {
-                        UserDataChunk chunk = UserDataChunk.decode(c.type(), c.payload(), previous);
+                        UserDataChunk chunk = UserDataChunk.decode(c.type(), c.payloadBuffer(), previous);
                         previous = chunk;
                         userData = true;
                         onUserData(chunk, endpointBudget, now);
@@ -289,7 +288,7 @@ public final class Session {
                         becomeClosed(now);
                     }
                     case Chunk.SESSION_CLOSE_ACK -> {
-                        // Also the unsolicited way librtmfp ends a session (interop-notes).
+                        // Also the unsolicited way librtmfp ends a session (docs/interop.md).
                         becomeClosed(now);
                     }
                     default -> {
@@ -605,9 +604,9 @@ public final class Session {
             if (onlyDue && !due || !onlyDue && chunks.isEmpty()) {
                 continue; // leftover acks only ride along in a packet that goes anyway
             }
-            for (FlowChunk fc : f.takeAck(budget)) {
-                chunks.add(new Chunk(fc.type(), fc.payload()));
-                budget -= fc.encodedSize();
+            for (Chunk c : f.takeAck(budget)) {
+                chunks.add(c);
+                budget -= c.size();
             }
         }
         return budget;
@@ -615,12 +614,12 @@ public final class Session {
 
     private int addUserData(List<Chunk> chunks, int budget, long now) {
         for (SendFlow f : sendFlows.values()) {
-            if (budget <= FlowChunk.HEADER_SIZE || !f.isReadyToSend(now)) {
+            if (budget <= Chunk.HEADER_SIZE || !f.isReadyToSend(now)) {
                 continue;
             }
-            for (FlowChunk fc : f.assemble(budget, now)) {
-                chunks.add(new Chunk(fc.type(), fc.payload()));
-                budget -= fc.encodedSize();
+            for (Chunk c : f.assemble(budget, now)) {
+                chunks.add(c); // the flow's own encoding: no copy until the packet is written
+                budget -= c.size();
             }
         }
         return budget;

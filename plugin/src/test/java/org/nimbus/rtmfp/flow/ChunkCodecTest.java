@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.nimbus.rtmfp.packet.Chunk;
 import org.nimbus.rtmfp.packet.MalformedException;
 import org.nimbus.rtmfp.packet.Option;
 
@@ -135,7 +136,7 @@ class ChunkCodecTest {
         assertEquals(5, x.flowId());
         assertEquals(128, x.exceptionCode());
         assertArrayEquals(hex("05 81 00"), x.encode());
-        assertEquals(FlowChunk.FLOW_EXCEPTION, x.toChunk().type());
+        assertEquals(Chunk.FLOW_EXCEPTION, x.toChunk().type());
         assertThrows(MalformedException.class, () -> FlowExceptionChunk.decode(hex("05")));
         assertThrows(MalformedException.class, () -> BufferProbeChunk.decode(new byte[0]));
     }

@@ -8,12 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
+import org.nimbus.rtmfp.packet.Chunk;
 
 /** Congestion window, retransmission timeout, receive window and buffer probe behaviour. */
 class CongestionAndWindowTest {
 
     private static long bytes(List<FlowChunk> chunks) {
-        return chunks.stream().mapToLong(FlowChunk::encodedSize).sum();
+        return chunks.stream().mapToLong(Chunk::size).sum();
     }
 
     @Test
@@ -145,22 +146,22 @@ class CongestionAndWindowTest {
             pair.sender.write(new byte[1000], 0);
         }
         pair.runUntil(() -> pair.sender.receiveWindow() == 0, 5_000);
-        assertEquals(0, pair.chunkCount(FlowChunk.BUFFER_PROBE), "no probe before the zero window");
+        assertEquals(0, pair.chunkCount(Chunk.BUFFER_PROBE), "no probe before the zero window");
         assertTrue(pair.receiver.bufferedBytes() <= 4096, "receive buffer bounded: " + pair.receiver.bufferedBytes());
         assertTrue(pair.messages.isEmpty());
         long zeroAt = pair.now;
         assertTrue(pair.sender.nextDeadline() >= zeroAt + SendFlow.PERSIST_INITIAL - 50);
-        pair.runUntil(() -> pair.chunkCount(FlowChunk.BUFFER_PROBE) >= 3, 60_000);
-        long probes = pair.chunkCount(FlowChunk.BUFFER_PROBE);
+        pair.runUntil(() -> pair.chunkCount(Chunk.BUFFER_PROBE) >= 3, 60_000);
+        long probes = pair.chunkCount(Chunk.BUFFER_PROBE);
         assertTrue(pair.now - zeroAt > 2 * SendFlow.PERSIST_INITIAL, "probes back off");
         // the application resumes: the window reopens and everything arrives
         pair.receiver.setPaused(false);
         pair.runUntil(() -> pair.messages.size() == 20, 60_000);
-        long after = pair.chunkCount(FlowChunk.BUFFER_PROBE);
+        long after = pair.chunkCount(Chunk.BUFFER_PROBE);
         for (int i = 0; i < 5000; i++) {
             pair.tick();
         }
-        assertEquals(after, pair.chunkCount(FlowChunk.BUFFER_PROBE), "no probes once the window is open");
+        assertEquals(after, pair.chunkCount(Chunk.BUFFER_PROBE), "no probes once the window is open");
         assertTrue(probes >= 3);
     }
 
@@ -212,6 +213,6 @@ class CongestionAndWindowTest {
         assertTrue(r.currentAck().ranges().size() <= RecvFlow.MAX_RANGES);
         // the acknowledgement is truncated to the budget
         List<FlowChunk> ack = r.takeAck(200);
-        assertTrue(ack.get(0).encodedSize() <= 200);
+        assertTrue(ack.get(0).size() <= 200);
     }
 }

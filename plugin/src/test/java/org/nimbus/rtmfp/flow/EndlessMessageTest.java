@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
+import org.nimbus.rtmfp.packet.Chunk;
 
 /** A sender that never ends its message cannot make a receive flow buffer without bound. */
 class EndlessMessageTest {
@@ -22,7 +23,7 @@ class EndlessMessageTest {
         assertTrue(maxBuffered <= 2 * capacity, "buffered " + maxBuffered);
         assertEquals(RecvFlow.State.REJECTED, r.state());
         FlowChunk first = r.takeAck(1000).get(0);
-        assertEquals(FlowChunk.FLOW_EXCEPTION, first.type());
+        assertEquals(Chunk.FLOW_EXCEPTION, first.type());
         assertEquals(RecvFlow.MESSAGE_TOO_LARGE, FlowExceptionChunk.decode(first.payload()).exceptionCode());
     }
 

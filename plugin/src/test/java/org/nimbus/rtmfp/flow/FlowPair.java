@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.PriorityQueue;
 import java.util.Random;
+import org.nimbus.rtmfp.packet.Chunk;
 import org.nimbus.rtmfp.packet.MalformedException;
 
 /**
@@ -105,13 +106,13 @@ final class FlowPair {
             boolean data = false;
             for (FlowChunk c : packet) {
                 switch (c.type()) {
-                    case FlowChunk.USER_DATA, FlowChunk.NEXT_USER_DATA -> {
+                    case Chunk.USER_DATA, Chunk.NEXT_USER_DATA -> {
                         UserDataChunk u = UserDataChunk.decode(c.type(), c.payload(), previous);
                         receiver.onUserData(u, now);
                         previous = u;
                         data = true;
                     }
-                    case FlowChunk.BUFFER_PROBE -> receiver.onBufferProbe();
+                    case Chunk.BUFFER_PROBE -> receiver.onBufferProbe();
                     default -> throw new AssertionError("unexpected chunk " + c);
                 }
             }
@@ -128,8 +129,8 @@ final class FlowPair {
         for (List<FlowChunk> packet : back.due(now)) {
             for (FlowChunk c : packet) {
                 switch (c.type()) {
-                    case FlowChunk.ACK_RANGES, FlowChunk.ACK_BITMAP -> sender.onAck(AckChunk.decode(c.type(), c.payload()), now);
-                    case FlowChunk.FLOW_EXCEPTION -> sender.onException(FlowExceptionChunk.decode(c.payload()).exceptionCode());
+                    case Chunk.ACK_RANGES, Chunk.ACK_BITMAP -> sender.onAck(AckChunk.decode(c.type(), c.payload()), now);
+                    case Chunk.FLOW_EXCEPTION -> sender.onException(FlowExceptionChunk.decode(c.payload()).exceptionCode());
                     default -> throw new AssertionError("unexpected chunk " + c);
                 }
             }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.nimbus.rtmfp.packet.Chunk;
 
 /** Whole-flow behaviour over simulated links with a fake clock. */
 class FlowTransferTest {
@@ -41,8 +42,8 @@ class FlowTransferTest {
         assertEquals(0, pair.sender.bufferedBytes());
         assertEquals(0, pair.receiver.bufferedBytes());
         // the three tiny messages share the first packet: consecutive chunks as Next User Data (§2.3.12)
-        assertTrue(pair.chunkCount(FlowChunk.NEXT_USER_DATA) >= 2);
-        assertTrue(pair.chunkCount(FlowChunk.USER_DATA) > 900);
+        assertTrue(pair.chunkCount(Chunk.NEXT_USER_DATA) >= 2);
+        assertTrue(pair.chunkCount(Chunk.USER_DATA) > 900);
     }
 
     @Test
@@ -87,8 +88,8 @@ class FlowTransferTest {
         assertTrue(pair.forward.dropped > 10 && pair.back.dropped > 5, "the link really lost packets");
         assertEquals(List.of(new FlowEvent.SendFlowComplete(5)), pair.senderEvents);
         assertTrue(pair.receiverEvents.contains(new FlowEvent.RecvFlowComplete(5)));
-        // the peer never advertised a zero window, so no buffer probe may go out (interop-notes.md)
-        assertEquals(0, pair.chunkCount(FlowChunk.BUFFER_PROBE));
+        // the peer never advertised a zero window, so no buffer probe may go out (docs/interop.md)
+        assertEquals(0, pair.chunkCount(Chunk.BUFFER_PROBE));
         System.out.printf("lossy: %d ms, %d/%d fwd dropped, %d/%d back dropped, timeouts %d, cwnd %d, erto %d, srtt %.1f%n",
                 pair.now, pair.forward.dropped, pair.forward.sent, pair.back.dropped, pair.back.sent, pair.cc.timeouts(),
                 pair.cc.cwnd(), pair.cc.erto(), pair.cc.srtt());
@@ -125,7 +126,7 @@ class FlowTransferTest {
         UserDataChunk c0 = UserDataChunk.decode(first.get(0).payload());
         assertArrayEquals(FlowPair.METADATA, c0.metadata().orElseThrow());
         assertEquals(2, c0.returnAssociation().orElseThrow());
-        assertEquals(FlowChunk.NEXT_USER_DATA, first.get(1).type());
+        assertEquals(Chunk.NEXT_USER_DATA, first.get(1).type());
         FlowStart start = FlowStart.of(c0);
         assertTrue(start.acceptable());
         // lost: the retransmission still carries the options
@@ -149,9 +150,9 @@ class FlowTransferTest {
         pair.sender.write(new byte[5000], 0);
         for (int budget : new int[] {3, 20, 100, 700}) {
             List<FlowChunk> chunks = pair.sender.assemble(budget, 0);
-            assertTrue(chunks.stream().mapToInt(FlowChunk::encodedSize).sum() <= budget);
+            assertTrue(chunks.stream().mapToInt(Chunk::size).sum() <= budget);
         }
-        List<FlowChunk> full = pair.sender.assemble(SendFlow.DEFAULT_MAX_CHUNK_PAYLOAD + FlowChunk.HEADER_SIZE, 0);
+        List<FlowChunk> full = pair.sender.assemble(SendFlow.DEFAULT_MAX_CHUNK_PAYLOAD + Chunk.HEADER_SIZE, 0);
         assertEquals(1, full.size(), "one whole fragment always fits the configured chunk payload");
     }
 
@@ -239,9 +240,9 @@ class FlowTransferTest {
         assertTrue(pair.messages.isEmpty());
         assertTrue(pair.receiver.isComplete(), "the final fragment reached the rejecting receiver");
         List<FlowChunk> ack = pair.receiver.takeAck(100);
-        assertEquals(FlowChunk.FLOW_EXCEPTION, ack.get(0).type());
+        assertEquals(Chunk.FLOW_EXCEPTION, ack.get(0).type());
         assertEquals(new FlowExceptionChunk(5, 17), FlowExceptionChunk.decode(ack.get(0).payload()));
-        assertEquals(FlowChunk.ACK_RANGES, ack.get(1).type());
+        assertEquals(Chunk.ACK_RANGES, ack.get(1).type());
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.nimbus.rtmfp.packet.Chunk;
 import org.nimbus.rtmfp.packet.MalformedException;
 
 /**
@@ -307,7 +308,7 @@ class ReceiveBudgetTest {
             for (List<FlowChunk> packet : forward.due(now)) {
                 UserDataChunk previous = null;
                 for (FlowChunk c : packet) {
-                    if (c.type() == FlowChunk.BUFFER_PROBE) {
+                    if (c.type() == Chunk.BUFFER_PROBE) {
                         receivers.get(BufferProbeChunk.decode(c.payload()).flowId()).onBufferProbe();
                         continue;
                     }
@@ -337,7 +338,7 @@ class ReceiveBudgetTest {
             }
             for (List<FlowChunk> packet : back.due(now)) {
                 for (FlowChunk c : packet) {
-                    if (c.type() == FlowChunk.ACK_RANGES) {
+                    if (c.type() == Chunk.ACK_RANGES) {
                         AckChunk ack = AckChunk.decode(c.type(), c.payload());
                         senders.get(ack.flowId()).onAck(ack, now);
                     } else {

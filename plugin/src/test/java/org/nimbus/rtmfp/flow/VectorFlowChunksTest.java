@@ -9,44 +9,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.nimbus.rtmfp.packet.Chunk;
 import org.nimbus.rtmfp.packet.Option;
+import org.nimbus.rtmfp.packet.Vectors;
 
 /**
- * Decodes every flow chunk captured between real implementations (vectors/README.md), compares
+ * Decodes every flow chunk captured between real implementations (docs/vectors/README.md), compares
  * with the independently decoded fields, and re-encodes to the same bytes.
  */
 class VectorFlowChunksTest {
     private static final HexFormat HEX = HexFormat.of();
 
-    static Path vectorsDir() {
-        String configured = System.getProperty("nimbus.vectors");
-        if (configured != null) {
-            return Paths.get(configured);
-        }
-        // surefire runs in the module directory: plugin/ -> docs/vectors
-        return Paths.get(System.getProperty("user.dir")).resolve("../docs/vectors").normalize();
-    }
-
-    private static List<JsonArray> packetChunkLists() throws IOException {
-        Path dir = vectorsDir();
-        assertTrue(Files.isDirectory(dir), "vectors folder not found: " + dir + " (set -Dnimbus.vectors)");
+    /**
+     * The chunk lists of every packet object of sets 1 to 3 ({@link Vectors#packets()}: those with
+     * a {@code datagram_hex}); the set-4 NetStream files use another layout (docs/vectors/README.md).
+     */
+    private static List<JsonArray> packetChunkLists() {
         List<JsonArray> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
-                collect(JsonParser.parseString(Files.readString(f)), out);
-            }
+        for (Vectors.NamedPacket p : Vectors.packets()) {
+            collect(p.packet(), out);
         }
         return out;
     }
@@ -78,13 +65,13 @@ class VectorFlowChunksTest {
                 byte[] payload = HEX.parseHex(c.get("payload_hex").getAsString());
                 JsonObject fields = c.getAsJsonObject("fields");
                 switch (type) {
-                    case FlowChunk.USER_DATA, FlowChunk.NEXT_USER_DATA -> {
+                    case Chunk.USER_DATA, Chunk.NEXT_USER_DATA -> {
                         UserDataChunk u = UserDataChunk.decode(type, payload, previous);
                         checkUserData(type, u, fields, previous);
-                        assertArrayEquals(payload, type == FlowChunk.USER_DATA ? u.encode() : u.encodeNext());
+                        assertArrayEquals(payload, type == Chunk.USER_DATA ? u.encode() : u.encodeNext());
                         previous = u;
                     }
-                    case FlowChunk.ACK_RANGES, FlowChunk.ACK_BITMAP -> {
+                    case Chunk.ACK_RANGES, Chunk.ACK_BITMAP -> {
                         AckChunk a = AckChunk.decode(type, payload);
                         assertEquals(fields.get("flow_id").getAsLong(), a.flowId());
                         assertEquals(fields.get("buffer_blocks_available").getAsLong(), a.bufferBlocksAvailable());
@@ -92,14 +79,14 @@ class VectorFlowChunksTest {
                         if (fields.has("ranges")) {
                             assertEquals(fields.getAsJsonArray("ranges").size(), a.ranges().size());
                         }
-                        assertArrayEquals(payload, type == FlowChunk.ACK_RANGES ? a.encodeRanges() : a.encodeBitmap());
+                        assertArrayEquals(payload, type == Chunk.ACK_RANGES ? a.encodeRanges() : a.encodeBitmap());
                     }
-                    case FlowChunk.BUFFER_PROBE -> {
+                    case Chunk.BUFFER_PROBE -> {
                         BufferProbeChunk p = BufferProbeChunk.decode(payload);
                         assertEquals(fields.get("flow_id").getAsLong(), p.flowId());
                         assertArrayEquals(payload, p.encode());
                     }
-                    case FlowChunk.FLOW_EXCEPTION -> {
+                    case Chunk.FLOW_EXCEPTION -> {
                         FlowExceptionChunk x = FlowExceptionChunk.decode(payload);
                         assertEquals(fields.get("flow_id").getAsLong(), x.flowId());
                         assertEquals(fields.get("exception_code").getAsLong(), x.exceptionCode());
@@ -113,9 +100,9 @@ class VectorFlowChunksTest {
             }
         }
         // the README lists connect/_result/acks in every set: make sure we really saw them
-        assertTrue(counts.getOrDefault(FlowChunk.USER_DATA, 0) >= 50, "user data chunks: " + counts);
-        assertTrue(counts.getOrDefault(FlowChunk.NEXT_USER_DATA, 0) >= 10, "next user data chunks: " + counts);
-        assertTrue(counts.getOrDefault(FlowChunk.ACK_RANGES, 0) >= 40, "ack chunks: " + counts);
+        assertTrue(counts.getOrDefault(Chunk.USER_DATA, 0) >= 50, "user data chunks: " + counts);
+        assertTrue(counts.getOrDefault(Chunk.NEXT_USER_DATA, 0) >= 10, "next user data chunks: " + counts);
+        assertTrue(counts.getOrDefault(Chunk.ACK_RANGES, 0) >= 40, "ack chunks: " + counts);
     }
 
     private static void checkUserData(int type, UserDataChunk u, JsonObject f, UserDataChunk previous) {
@@ -124,7 +111,7 @@ class VectorFlowChunksTest {
         assertEquals(f.get("fragment_control").getAsString(), u.fragment().name().toLowerCase());
         assertEquals(f.get("abandon").getAsBoolean(), u.abandon());
         assertEquals(f.get("final").getAsBoolean(), u.fin());
-        if (type == FlowChunk.USER_DATA) {
+        if (type == Chunk.USER_DATA) {
             assertEquals(f.get("flow_id").getAsLong(), u.flowId());
             assertEquals(f.get("sequence_number").getAsLong(), u.sequenceNumber());
             assertEquals(f.get("fsn_offset").getAsLong(), u.fsnOffset());

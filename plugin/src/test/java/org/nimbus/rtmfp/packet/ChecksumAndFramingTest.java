@@ -14,7 +14,7 @@ import org.nimbus.rtmfp.crypto.JcaCryptoProvider;
 class ChecksumAndFramingTest {
     private static final CryptoProvider CRYPTO = new JcaCryptoProvider();
 
-    /** vectors/startup-librtmfp-mona.json "worked_example": the checksum of the words it lists. */
+    /** docs/vectors/startup-librtmfp-mona.json "worked_example": the checksum of the words it lists. */
     @Test
     void workedExampleFromVectors() throws MalformedException {
         JsonObject example = Vectors.file("startup-librtmfp-mona.json").getAsJsonObject("worked_example");

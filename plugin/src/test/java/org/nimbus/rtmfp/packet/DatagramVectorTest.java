@@ -16,7 +16,7 @@ import org.nimbus.rtmfp.crypto.CryptoProvider;
 import org.nimbus.rtmfp.crypto.JcaCryptoProvider;
 
 /**
- * Every captured datagram (vectors/README.md "What a Nimbus test should check", item 1):
+ * Every captured datagram (docs/vectors/README.md "What a Nimbus test should check", item 1):
  * unscramble, decrypt, verify checksum or HMAC and SSN, parse header and chunks, then seal the
  * packet again and get the captured datagram byte for byte.
  */

@@ -18,7 +18,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The captured interop vectors (shared/vectors, see its README): files by name, and every packet
+ * The captured interop vectors (docs/vectors, see its README): files by name, and every packet
  * object (anything with a {@code datagram_hex}) found anywhere in them. The folder comes from the
  * {@code nimbus.vectors} system property that surefire sets.
  */

@@ -40,7 +40,7 @@ class VluTest {
         assertThrows(MalformedException.class, () -> Vlu.readInt(ByteBuffer.wrap(hex("ffffffff7f"))));
     }
 
-    // librtmfp's IHello EPD from vectors/startup-librtmfp-mona.json: 05 0a "live"
+    // librtmfp's IHello EPD from docs/vectors/startup-librtmfp-mona.json: 05 0a "live"
     @Test
     void readsOptionListFromWire() throws Exception {
         List<Option> opts = OptionList.read(hex("050a6c697665" + "010a"));
@@ -56,6 +56,16 @@ class VluTest {
         ByteBuffer in = ByteBuffer.wrap(hex("020a0100ff"));
         assertEquals(1, OptionList.read(in).size());
         assertEquals(4, in.position());
+    }
+
+    @Test
+    void terminatedListNeedsItsMarker() throws Exception {
+        ByteBuffer in = ByteBuffer.wrap(hex("020a0100ff"));
+        assertEquals(1, OptionList.readTerminated(in).size());
+        assertEquals(4, in.position(), "the marker is consumed, what follows it stays");
+        assertEquals(1, OptionList.read(hex("020a01")).size(), "an unterminated list ends at the buffer's end");
+        assertThrows(MalformedException.class, () -> OptionList.readTerminated(ByteBuffer.wrap(hex("020a01"))));
+        assertThrows(MalformedException.class, () -> OptionList.readTerminated(ByteBuffer.wrap(new byte[0])));
     }
 
     @Test

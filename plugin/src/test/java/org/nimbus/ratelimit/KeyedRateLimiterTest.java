@@ -1,4 +1,4 @@
-package org.nimbus.rtmfp.handshake;
+package org.nimbus.ratelimit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
