@@ -138,6 +138,14 @@ try {
   await A.page.waitForSelector(`${chatSel(guest)} .msg.mine:not(.sending)`);
   await shot(A, 'a-conversation');
   await shot(B, 'b-conversation');
+  // the header keeps the path when the window is closed and opened again (it once showed "…")
+  await A.page.click(`${chatSel(guest)} .close`);
+  await A.page.fill('#add-name', guest);
+  await A.page.click('#add-form button');
+  await A.page.waitForSelector(chatSel(guest));
+  const reopened = await A.page.textContent(`${chatSel(guest)} .path`);
+  if (reopened !== pathA) throw new Error(`the reopened chat shows path "${reopened}", the player said "${pathA}"`);
+  step(`a reopened chat shows its path (${reopened}) at once`);
 
   // Bad input: a 1 MB message and an offline user give clear errors, and the page goes on.
   await A.page.evaluate(name => Nimbus.sendTo(name, 'x'.repeat(1 << 20)), guest);

@@ -7,7 +7,8 @@
   // Tests run the server on other ports than the defaults and say so in the query.
   const registryPort = Number(params.get('registryPort')) || undefined;
   const registryWsUrl = params.get('registryWs') || undefined;
-  const key = name => String(name).toLowerCase();
+  // conversations are grouped by the registry's key for a name (Straße and STRASSE are one user)
+  const key = name => Nimbus.keyOf(name) || String(name);
 
   const contacts = new Map();
   const chats = new Map();
@@ -46,10 +47,27 @@
     }, credentials)).then(me => {
       showMe(me.name, me.guest);
     }, err => {
-      $('#app').hidden = true;
-      $('#me').hidden = true;
-      $('#signin').hidden = false;
+      showSignin();
       showSigninError(err.message);
+    });
+  }
+
+  function showSignin() {
+    $('#app').hidden = true;
+    $('#me').hidden = true;
+    $('#signout').hidden = true;
+    $('#signin').hidden = false;
+  }
+
+  /** Signs out without a reload: the page goes offline for the others and may sign in again. */
+  function signOut() {
+    Nimbus.disconnect().then(() => {
+      for (const c of chats.values()) c.el.remove();
+      for (const c of contacts.values()) c.li.remove();
+      chats.clear();
+      contacts.clear();
+      pending.clear();
+      showSignin();
     });
   }
 
@@ -66,6 +84,7 @@
     tag.className = 'tag';
     tag.textContent = guest ? 'guest' : 'account';
     me.append(tag);
+    $('#signout').hidden = false;
   }
 
   function contact(name) {
@@ -119,8 +138,8 @@
     const empty = $('#chats .empty');
     if (empty) empty.remove();
     $('#chats').append(el);
-    const known = contacts.get(key(name));
-    if (known) el.classList.toggle('online', known.li.classList.contains('online'));
+    const person = contacts.get(key(name));
+    if (person) el.classList.toggle('online', person.li.classList.contains('online'));
     c = {
       el, input,
       add(text, cls) {
@@ -138,6 +157,9 @@
       },
     };
     chats.set(key(name), c);
+    // the path may have been reported before this window existed (or while it was closed)
+    const known = Nimbus.pathOf(name);
+    if (known) c.setPath(known.path, known.reason);
     return c;
   }
 
@@ -164,7 +186,10 @@
     else if (code === 'connected' && $('#me').textContent === 'reconnecting…') showMe(info.name, info.guest);
     else if ((code === 'error.bad-token' || code === 'error.token-expired') && Nimbus.name) $('#me').textContent = 'signed out: ' + detail;
     else if (code === 'call.started' || code === 'call.ringing') $('#hangup').hidden = false;
-    else if (code === 'call.ended') $('#hangup').hidden = true;
+    else if (code === 'call.ended') {
+      $('#hangup').hidden = true;
+      $('#incoming').hidden = true;
+    }
     else if (isError && info.name && !settle(info.name, detail) && chats.has(key(info.name))) chat(info.name).add(detail, 'note');
   };
 
@@ -174,6 +199,21 @@
   };
 
   Nimbus.onPresence = (name, online) => contact(name).setOnline(online);
+
+  // an incoming call only rings: nothing is captured until the user answers
+  Nimbus.onCall = from => {
+    $('#incoming-from').textContent = from;
+    $('#incoming').hidden = false;
+  };
+  $('#answer').addEventListener('click', () => {
+    $('#incoming').hidden = true;
+    Nimbus.answer();
+  });
+  $('#decline').addEventListener('click', () => {
+    $('#incoming').hidden = true;
+    Nimbus.decline();
+  });
+  $('#signout').addEventListener('click', signOut);
 
   $('#account-form').addEventListener('submit', ev => {
     ev.preventDefault();

@@ -1,29 +1,44 @@
 /*
- * Nimbus page API. Embeds nimbus.swf through Ruffle (served beside this file in ruffle/) and
- * talks to it through ExternalInterface.
+ * Nimbus page API. Runs nimbus.swf in the browser's own Flash Player when one is installed and
+ * enabled (RTMFP: messages and calls go page to page), else in Ruffle, served beside this file
+ * in ruffle/ (no RTMFP: messages go through the registry's relay). The page talks to the SWF
+ * through ExternalInterface the same way in both.
  *
- *   Nimbus.connect({server, app, token | guest, swfUrl?, container?,
- *                   registryPort?, registryWsUrl?, rtmfpUrl?, rtmfpTimeoutMs?, directTimeoutMs?})
- *     → Promise of {name, guest}
- *   Nimbus.lookup(name) → Promise of {name, online, peerIds}
- *   Nimbus.sendTo(name, text)   Nimbus.startCall(name)   Nimbus.hangUp()
- *   Nimbus.onMessage = (from, text, path) => …
- *   Nimbus.onPresence = (name, online) => …
- *   Nimbus.onStatus = (code, detail, info) => …   errors have codes "error.*"
+ *   Nimbus.connect({server, app, token | guest, runtime: 'auto' | 'flash' | 'ruffle', swfUrl?,
+ *                   container?, registryPort?, registryWsUrl?, rtmfpUrl?, rtmfpTimeoutMs?,
+ *                   directTimeoutMs?, readyTimeoutMs?})
+ *     → Promise of {name, key, guest, rtmfp}, once other pages can reach this one
+ *   Nimbus.disconnect() → Promise; connect() may be called again after it, or after a failure
+ *   Nimbus.lookup(name) → Promise of {name, key, online, peerIds}
+ *   Nimbus.sendTo(name, text)   Nimbus.startCall(name)   Nimbus.answer()   Nimbus.decline()
+ *   Nimbus.hangUp()             Nimbus.keyOf(name)       Nimbus.pathOf(name)
+ *   Nimbus.onMessage = (from, text, path, key) => …      path: 'p2p' | 'relay'
+ *   Nimbus.onPresence = (name, online, key) => …
+ *   Nimbus.onCall = from => …                            then answer() or decline()
+ *   Nimbus.onStatus = (code, detail, info) => …          errors have codes "error.*"
+ *
+ * Names: the registry decides which spellings are one user (docs/registry-protocol.md) and
+ * sends each name's key; group conversations by key, never by toLowerCase.
  */
 (function () {
   'use strict';
 
   const here = document.currentScript ? new URL('.', document.currentScript.src).href : new URL('.', location.href).href;
-  const READY_TIMEOUT_MS = 30000;
+  const FLASH_MIME = 'application/x-shockwave-flash';
   // Failures after which connect() cannot succeed by waiting: its promise is rejected.
   const FATAL = new Set(['error.bad-token', 'error.token-expired', 'error.bad-name', 'error.bad-options', 'error.already-connected']);
 
-  let player = null;
-  let ready = false;
-  let connecting = null;
+  let player = null;       // the <object> (Flash Player) or the Ruffle player element
+  let runtime = null;      // 'flash' | 'ruffle' for the current player
+  let swfReady = false;
+  let state = 'idle';      // idle → connecting → connected → (disconnecting) → idle
+  let settle = null;       // {resolve, reject} of the pending connect()
+  let leaving = null;      // {resolve} of the pending disconnect()
+  let onPlayerReady = null;
   let nextLookup = 1;
   const lookups = new Map();
+  const keys = new Map();  // name as written → the registry's key
+  const paths = new Map(); // key → {path, reason}
 
   function toBase64(text) {
     const bytes = new TextEncoder().encode(String(text));
@@ -41,12 +56,19 @@
     return new TextDecoder().decode(bytes);
   }
 
-  function status(code, detail, info) {
-    if (typeof Nimbus.onStatus === 'function') {
-      try { Nimbus.onStatus(code, detail, info || {}); } catch (e) { console.error(e); }
-    } else if (code.startsWith('error.')) {
-      console.warn('Nimbus', code, detail);
+  function callback(fn, ...args) {
+    if (typeof fn === 'function') {
+      try { fn(...args); } catch (e) { console.error(e); }
     }
+  }
+
+  function status(code, detail, info) {
+    if (typeof Nimbus.onStatus === 'function') callback(Nimbus.onStatus, code, detail, info || {});
+    else if (code.startsWith('error.')) console.warn('Nimbus', code, detail);
+  }
+
+  function learn(name, key) {
+    if (name && key) keys.set(name, key);
   }
 
   function loadScript(src) {
@@ -59,86 +81,203 @@
     });
   }
 
-  /** Calls into the SWF; false (with an onStatus error) before connect() has it ready. */
+  /**
+   * Whether the browser has a real Flash Player plugin enabled: a registered Flash MIME type
+   * whose plugin is not Ruffle's stand-in (Ruffle's extension registers one too).
+   */
+  function flashInstalled() {
+    const mime = navigator.mimeTypes && navigator.mimeTypes[FLASH_MIME];
+    const plugin = mime && mime.enabledPlugin;
+    if (!plugin) return false;
+    return !/ruffle/i.test((plugin.name || '') + ' ' + (plugin.description || '') + ' ' + (plugin.filename || ''));
+  }
+
+  /** The runtime for these options: 'flash' or 'ruffle' ('auto' picks Flash Player when there is one). */
+  function runtimeFor(opts) {
+    const wanted = (opts && opts.runtime) || 'auto';
+    if (wanted === 'flash' || wanted === 'ruffle') return wanted;
+    return flashInstalled() ? 'flash' : 'ruffle';
+  }
+
+  /** The markup of the Flash Player embed: a standard <object> (what Ruffle's polyfill would also take over). */
+  function flashObject(swfUrl) {
+    const obj = document.createElement('object');
+    obj.type = FLASH_MIME;
+    obj.data = swfUrl;
+    obj.width = '320';
+    obj.height = '240';
+    obj.className = 'nimbus-player';
+    obj.id = 'nimbus-swf';
+    for (const [name, value] of [['movie', swfUrl], ['allowScriptAccess', 'always'], ['allowNetworking', 'all'],
+      ['wmode', 'opaque'], ['bgcolor', '#F4F7FB']]) {
+      const p = document.createElement('param');
+      p.name = name;
+      p.value = value;
+      obj.append(p);
+    }
+    return obj;
+  }
+
+  function registryWsUrl(opts) {
+    if (opts.registryWsUrl) return opts.registryWsUrl;
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    // the registry's WebSocket on Red5's own HTTP port, same origin when the page is Nimbus's
+    return opts.server === location.hostname
+      ? `${scheme}://${location.host}/nimbus/registry`
+      : `${scheme}://${opts.server}:5080/nimbus/registry`;
+  }
+
+  function dropPlayer() {
+    if (player) player.remove();
+    player = null;
+    runtime = null;
+    swfReady = false;
+  }
+
+  /** Embeds the SWF once and resolves when it has called Nimbus._ready (its callbacks exist). */
+  function ensurePlayer(opts) {
+    if (player && swfReady) return Promise.resolve();
+    dropPlayer();
+    runtime = runtimeFor(opts);
+    const swfUrl = opts.swfUrl || here + 'nimbus.swf';
+    const container = (typeof opts.container === 'string' ? document.querySelector(opts.container) : opts.container) || document.body;
+    const timeoutMs = opts.readyTimeoutMs || 30000;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        onPlayerReady = null;
+        const which = runtime === 'flash' ? 'Flash Player' : 'Ruffle';
+        dropPlayer();
+        reject(new Error(`the SWF did not start in ${which} within ${timeoutMs / 1000} s (blocked plugin, a wrong swfUrl, or no ExternalInterface)`));
+      }, timeoutMs);
+      onPlayerReady = () => {
+        clearTimeout(timer);
+        onPlayerReady = null;
+        resolve();
+      };
+      const fail = e => {
+        clearTimeout(timer);
+        onPlayerReady = null;
+        dropPlayer();
+        reject(e);
+      };
+      if (runtime === 'flash') {
+        player = flashObject(swfUrl);
+        player.addEventListener('error', () => fail(new Error('Flash Player could not load ' + swfUrl)));
+        container.append(player);
+        return;
+      }
+      (window.RufflePlayer && window.RufflePlayer.newest ? Promise.resolve() : loadScript(here + 'ruffle/ruffle.js'))
+        .then(() => {
+          player = window.RufflePlayer.newest().createPlayer();
+          player.className = 'nimbus-player';
+          container.append(player);
+          return player.ruffle().load({
+            url: swfUrl,
+            // without these Ruffle waits for a click and keeps ExternalInterface off
+            autoplay: 'on',
+            unmuteOverlay: 'hidden',
+            allowScriptAccess: true,
+            logLevel: 'warn',
+            // the SWF's flash.net.Socket to host:registryPort becomes the registry WebSocket
+            socketProxy: [{ host: opts.server, port: opts.registryPort || 1936, proxyUrl: registryWsUrl(opts) }],
+          });
+        })
+        .catch(e => fail(new Error('cannot start Ruffle: ' + e.message)));
+    });
+  }
+
+  /** Calls into the SWF: a method of the <object> in Flash Player, Ruffle's ExternalInterface bridge otherwise. */
+  function invoke(name, ...args) {
+    if (runtime === 'flash') return player[name](...args);
+    return player.ruffle().callExternalInterface(name, ...args);
+  }
+
+  /** A call of the API that needs connect(): false (with an onStatus error) before the SWF is there. */
   function swf(api, name, ...args) {
-    if (!ready) {
+    if (!swfReady || state === 'idle') {
       status('error.not-connected', api + ': not connected (call Nimbus.connect first)');
       return false;
     }
-    player.ruffle().callExternalInterface(name, ...args);
+    try {
+      invoke(name, ...args);
+    } catch (e) {
+      status('error.swf', api + ': the SWF is not answering (' + e.message + ')');
+      return false;
+    }
     return true;
+  }
+
+  function failConnect(code, message) {
+    state = 'idle';
+    const s = settle;
+    settle = null;
+    if (s) s.reject(Object.assign(new Error(code + ': ' + message), { code }));
   }
 
   const Nimbus = {
     onMessage: null,
     onPresence: null,
     onStatus: null,
+    onCall: null,
     /** The name the registry gave this page, once connected. */
     name: null,
+    /** The runtime the SWF runs in: 'flash', 'ruffle', or null before connect(). */
+    get runtime() { return runtime; },
 
     connect(opts) {
       opts = Object.assign({ app: 'nimbus' }, opts || {});
-      if (connecting) {
-        status('error.already-connected', 'connect() was called already');
-        return Promise.reject(new Error('connect() was called already'));
+      if (state !== 'idle') {
+        status('error.already-connected', 'connect() was called already (disconnect() first)');
+        return Promise.reject(Object.assign(new Error('connect() was called already'), { code: 'error.already-connected' }));
       }
       if (!opts.server || !(opts.token || opts.guest)) {
         const msg = 'connect() needs server and token or guest: true';
         status('error.bad-options', msg);
-        return Promise.reject(new Error(msg));
+        return Promise.reject(Object.assign(new Error(msg), { code: 'error.bad-options' }));
       }
-      const registryPort = opts.registryPort || 1936;
-      const wsScheme = location.protocol === 'https:' ? 'wss' : 'ws';
-      const proxyUrl = opts.registryWsUrl || `${wsScheme}://${opts.server}:5081/`;
-      connecting = new Promise((resolve, reject) => {
-        Nimbus._settle = { resolve, reject };
-        const readyTimer = setTimeout(() => {
-          if (!ready) {
-            status('error.swf', 'the SWF did not start within ' + READY_TIMEOUT_MS / 1000 + ' s');
-            reject(new Error('the SWF did not start'));
-          }
-        }, READY_TIMEOUT_MS);
-        Nimbus._onReady = () => {
-          clearTimeout(readyTimer);
-          player.ruffle().callExternalInterface('nimbusConnect', {
-            server: opts.server, app: opts.app, token: opts.token || null, guest: !!opts.guest,
-            registryPort, rtmfpUrl: opts.rtmfpUrl || null,
-            rtmfpTimeoutMs: opts.rtmfpTimeoutMs || null, directTimeoutMs: opts.directTimeoutMs || null
-          });
-        };
-        (window.RufflePlayer && window.RufflePlayer.newest ? Promise.resolve() : loadScript(here + 'ruffle/ruffle.js'))
-          .then(() => {
-            player = window.RufflePlayer.newest().createPlayer();
-            player.className = 'nimbus-player';
-            const container = typeof opts.container === 'string' ? document.querySelector(opts.container) : opts.container;
-            (container || document.body).append(player);
-            return player.ruffle().load({
-              url: opts.swfUrl || here + 'nimbus.swf',
-              // without these Ruffle waits for a click and keeps ExternalInterface off
-              autoplay: 'on',
-              unmuteOverlay: 'hidden',
-              allowScriptAccess: true,
-              logLevel: 'warn',
-              // the SWF's flash.net.Socket to host:registryPort becomes the registry WebSocket
-              socketProxy: [{ host: opts.server, port: registryPort, proxyUrl }],
-            });
-          })
-          .catch(e => {
-            clearTimeout(readyTimer);
-            status('error.swf', 'cannot start the player: ' + e.message);
-            reject(e);
-          });
+      state = 'connecting';
+      const connecting = new Promise((resolve, reject) => { settle = { resolve, reject }; });
+      ensurePlayer(opts).then(() => {
+        if (state !== 'connecting') return;
+        invoke('nimbusConnect', {
+          server: opts.server, app: opts.app, token: opts.token || null, guest: !!opts.guest,
+          registryPort: opts.registryPort || 1936, rtmfpUrl: opts.rtmfpUrl || null,
+          rtmfpTimeoutMs: opts.rtmfpTimeoutMs || null, directTimeoutMs: opts.directTimeoutMs || null
+        });
+      }, e => {
+        status('error.swf', e.message);
+        failConnect('error.swf', e.message);
       });
       return connecting;
+    },
+
+    /** Leaves the registry and RTMFP (others see this page offline); resolves once done. */
+    disconnect() {
+      if (state === 'idle' || !swfReady) {
+        status('error.not-connected', 'disconnect: not connected');
+        return Promise.resolve();
+      }
+      if (state === 'connecting') failConnect('error.disconnected', 'disconnect() was called');
+      state = 'disconnecting';
+      return new Promise(resolve => {
+        leaving = { resolve };
+        try {
+          invoke('nimbusDisconnect');
+        } catch (e) {
+          dropPlayer();
+          Nimbus._status('disconnected', '', '{}');
+        }
+      });
     },
 
     lookup(name) {
       const id = nextLookup++;
       return new Promise((resolve, reject) => {
-        lookups.set(id, { resolve, reject });
+        // the spelling asked for maps to the key the registry answers with
+        lookups.set(id, { resolve: r => { learn(String(name), r.key); resolve(r); }, reject });
         if (!swf('lookup', 'nimbusLookup', id, String(name))) {
           lookups.delete(id);
-          reject(new Error('not connected'));
+          reject(Object.assign(new Error('not connected'), { code: 'not-connected' }));
         }
       });
     },
@@ -151,39 +290,94 @@
       swf('startCall', 'nimbusStartCall', String(name));
     },
 
+    /** Takes the incoming call: the camera and microphone go on now, not before. */
+    answer() {
+      swf('answer', 'nimbusAnswer');
+    },
+
+    decline() {
+      swf('decline', 'nimbusDecline');
+    },
+
     hangUp() {
       swf('hangUp', 'nimbusHangUp');
     },
 
+    /** The registry's key for a name as written, once the registry named it; else null. */
+    keyOf(name) {
+      return keys.get(String(name)) || null;
+    },
+
+    /** The last delivery path reported for a conversation ({path, reason}), or null. */
+    pathOf(name) {
+      const key = keys.get(String(name)) || String(name);
+      return paths.get(key) || null;
+    },
+
+    // ---- for tests and pages that want to know before connect() ----
+    flashInstalled,
+    runtimeFor,
+
     // ---- called by the SWF ----
 
-    _ready() {
-      ready = true;
-      if (Nimbus._onReady) Nimbus._onReady();
+    _ready(version, playerType) {
+      swfReady = true;
+      status('runtime', runtime, {
+        runtime, player: String(version || ''), playerType: String(playerType || ''),
+        // Ruffle has no RTMFP: its pages are relay-only; Flash Player's RTMFP says so in rtmfp.* later
+        rtmfp: runtime === 'flash',
+      });
+      if (onPlayerReady) onPlayerReady();
     },
 
     _status(code, detail, infoJson) {
       let info = {};
       try { info = JSON.parse(infoJson || '{}') || {}; } catch (e) { /* keep {} */ }
+      learn(info.name, info.key);
       if (code === 'connected') {
         Nimbus.name = info.name;
-        if (Nimbus._settle) Nimbus._settle.resolve({ name: info.name, guest: !!info.guest });
-      } else if (FATAL.has(code) && Nimbus._settle) {
-        Nimbus._settle.reject(new Error(code + ': ' + detail));
+        state = 'connected';
+        const s = settle;
+        settle = null;
+        if (s) s.resolve({ name: info.name, key: info.key, guest: !!info.guest, rtmfp: !!info.rtmfp });
+      } else if (code === 'disconnected') {
+        state = 'idle';
+        Nimbus.name = null;
+        keys.clear();
+        paths.clear();
+        const l = leaving;
+        leaving = null;
+        if (l) l.resolve();
+      } else if (code === 'path' && info.key) {
+        paths.set(info.key, { path: info.path, reason: info.reason });
+      } else if (code === 'error.not-connected' && state === 'disconnecting') {
+        // the SWF was not connected after all (connect() had not reached it): nothing to leave
+        state = 'idle';
+        const l = leaving;
+        leaving = null;
+        if (l) l.resolve();
+      } else if (FATAL.has(code) && state === 'connecting') {
+        failConnect(code, detail);
+      } else if ((code === 'error.bad-token' || code === 'error.token-expired') && state === 'connected') {
+        // the registry refused the token on a reconnect: this connection is over
+        state = 'idle';
+        Nimbus.name = null;
       }
       status(code, detail, info);
     },
 
-    _message(from, b64, path) {
-      if (typeof Nimbus.onMessage === 'function') {
-        try { Nimbus.onMessage(from, fromBase64(b64), path); } catch (e) { console.error(e); }
-      }
+    _message(from, b64, path, key) {
+      learn(from, key);
+      callback(Nimbus.onMessage, from, fromBase64(b64), path, key || from);
     },
 
-    _presence(name, online) {
-      if (typeof Nimbus.onPresence === 'function') {
-        try { Nimbus.onPresence(name, !!online); } catch (e) { console.error(e); }
-      }
+    _presence(name, online, key) {
+      learn(name, key);
+      callback(Nimbus.onPresence, name, !!online, key || name);
+    },
+
+    _call(from) {
+      callback(Nimbus.onCall, from);
     },
 
     _lookup(id, ok, json) {
@@ -191,7 +385,12 @@
       if (!p) return;
       lookups.delete(id);
       const r = JSON.parse(json);
-      if (ok) p.resolve(r); else p.reject(Object.assign(new Error(r.message), { code: r.code }));
+      if (ok) {
+        learn(r.name, r.key);
+        p.resolve(r);
+      } else {
+        p.reject(Object.assign(new Error(r.message), { code: r.code }));
+      }
     },
   };
 

@@ -1,5 +1,7 @@
 import haxe.io.Bytes;
 import nimbus.Backoff;
+import nimbus.Calls;
+import nimbus.NameKeys;
 import nimbus.Conversation;
 import nimbus.FrameCodec;
 import nimbus.Limits;
@@ -28,6 +30,12 @@ class TestMain {
         run("path: no direct attempt without a peer ID (relay-only target)", pathRelayOnlyTarget);
         run("limits: base64 length prefilter", limitsBase64);
         run("limits: name shape", limitsName);
+        run("registry cases: text lengths are code points, as the server counts them", casesTextLengths);
+        run("registry cases: the length limit is exact at the boundary, emoji included", casesTextLimit);
+        run("registry cases: names group by the server's key, never by the client's own folding", casesNameKeys);
+        run("calls: an invite only rings; capture starts at answer", callsAnswer);
+        run("calls: decline, busy, and answer with nothing ringing", callsDecline);
+        run("calls: our own call, accepted then hung up by the peer", callsDial);
         Sys.println('$passed passed, $failed failed');
         Sys.exit(failed == 0 ? 0 : 1);
     }
@@ -204,12 +212,14 @@ class TestMain {
     }
 
     static function limitsBase64() {
-        // 4096 characters of up to 3 UTF-8 bytes: at most 16384 base64 characters
-        isTrue(Limits.base64MayFit(16384, 4096), "largest fitting text refused");
-        isTrue(!Limits.base64MayFit(16388, 4096), "too long text passed");
+        // 4096 code points of up to 4 UTF-8 bytes: 16384 bytes, at most 21848 base64 characters
+        isTrue(Limits.base64MayFit(21848, 4096), "largest fitting text refused");
+        isTrue(!Limits.base64MayFit(21852, 4096), "too long text passed");
         isTrue(!Limits.base64MayFit(1398104, 4096), "1 MB passed");
         var b = haxe.crypto.Base64.encode(Bytes.ofString([for (i in 0...4096) "語"].join("")));
         isTrue(Limits.base64MayFit(b.length, 4096), "4096 CJK characters refused");
+        var e = haxe.crypto.Base64.encode(Bytes.ofString([for (i in 0...4096) "\u{1F600}"].join("")));
+        isTrue(Limits.base64MayFit(e.length, 4096), "4096 emoji refused");
     }
 
     static function limitsName() {
@@ -220,5 +230,94 @@ class TestMain {
         isTrue(!Limits.validName("a b"), "space");
         isTrue(!Limits.validName("a\u0000b"), "NUL");
         isTrue(!Limits.validName(null), "null");
+    }
+
+    /** docs/registry-cases.json: the cases the server's RegistryCasesTest checks too. */
+    static function cases():Dynamic {
+        return haxe.Json.parse(sys.io.File.getContent("../docs/registry-cases.json"));
+    }
+
+    static function casesTextLengths() {
+        var texts:Array<Dynamic> = cases().texts;
+        isTrue(texts.length >= 5, "cases read");
+        for (t in texts) {
+            eq((t.codePoints : Int), Limits.codePoints(t.text), t.text);
+        }
+    }
+
+    static function casesTextLimit() {
+        var all = cases();
+        eq((all.maxTextChars : Int), Limits.MAX_TEXT_CHARS, "the client's limit is the server's default");
+        var texts:Array<Dynamic> = all.texts;
+        for (t in texts) {
+            var points = [for (c in new haxe.iterators.StringIteratorUnicode(t.text)) c];
+            if (points.length == 0) {
+                continue;
+            }
+            var b = new StringBuf();
+            for (i in 0...Limits.MAX_TEXT_CHARS) {
+                b.addChar(points[i % points.length]);
+            }
+            var fill = b.toString();
+            isTrue(Limits.textFits(fill), "exactly the limit of " + t.text);
+            isTrue(!Limits.textFits(fill + "x"), "one past the limit of " + t.text);
+        }
+    }
+
+    static function casesNameKeys() {
+        var names:Array<Dynamic> = cases().names;
+        var keys = new NameKeys();
+        var byKey = new Map<String, Array<String>>();
+        for (n in names) {
+            // what a frame from the server carries: the name as written and its key
+            var k = keys.learn(n.name, n.key);
+            eq((n.key : String), k, n.name);
+            if (!byKey.exists(k)) {
+                byKey.set(k, []);
+            }
+            byKey.get(k).push(n.name);
+        }
+        eq("strasse", keys.keyOf("Stra\u00dfe"), "Straße");
+        eq(keys.keyOf("STRASSE"), keys.keyOf("Stra\u00dfe"), "STRASSE and Straße are one user");
+        eq(keys.keyOf("\u039f\u03a3\u039f\u03a3"), keys.keyOf("\u03bf\u03c3\u03bf\u03c2"), "both sigmas");
+        eq(4, byKey.get("alice").length, "four spellings of alice, one conversation");
+        eq(null, keys.keyOf("Bob"), "a spelling no frame named has no key yet");
+        eq("Bob", keys.learn("Bob", null), "a frame without a key: the name itself");
+    }
+
+    static function callsAnswer() {
+        var c = new Calls();
+        isTrue(c.invited("p1", "alice"), "rings");
+        isTrue(!c.capturing(), "nothing captured while it rings");
+        isTrue(!c.invited("p2", "bob"), "a second invite while ringing: busy");
+        var a = c.answer();
+        eq("p1", a.peerId, "answered peer");
+        isTrue(c.capturing(), "capturing once answered");
+        eq("alice", c.endedBy("p1"), "hung up by the peer");
+        isTrue(!c.capturing(), "ended");
+    }
+
+    static function callsDecline() {
+        var c = new Calls();
+        eq(null, c.answer(), "answer with nothing ringing");
+        eq(null, c.decline(), "decline with nothing ringing");
+        c.invited("p1", "alice");
+        eq("alice", c.decline().name, "declined");
+        isTrue(c.state == NoCall && !c.capturing(), "nothing captured, no call");
+        c.invited("p1", "alice");
+        eq(null, c.endedBy("p9"), "another peer cannot end it");
+        eq("alice", c.endedBy("p1"), "the caller gave up before the answer");
+        eq(null, c.answer(), "nothing to answer any more");
+    }
+
+    static function callsDial() {
+        var c = new Calls();
+        eq(null, c.dial("p1", "bob"), "dial");
+        isTrue(c.capturing(), "our own call captures at once");
+        isTrue(!c.accepted("p2"), "an accept from someone else");
+        isTrue(c.accepted("p1"), "accepted");
+        isTrue(c.state.match(Active("p1", "bob")), "active");
+        isTrue(c.dial("p3", "carol") != null, "one call at a time");
+        eq("bob", c.endedBy("p1"), "ended");
     }
 }

@@ -11,10 +11,25 @@ class Limits {
     /**
      * Whether a base64 text (UTF-8 inside) can hold at most maxChars characters, judged from
      * its length alone: decoding a megabyte of base64 in an interpreted AVM2 costs seconds.
-     * A character is at most 3 UTF-8 bytes (4 for a surrogate pair, which counts 2).
+     * A character (a code point, as the registry counts) is at most 4 UTF-8 bytes, and base64
+     * writes 4 characters per 3 bytes.
      */
     public static function base64MayFit(b64Length:Int, maxChars:Int):Bool {
-        return b64Length <= maxChars * 4;
+        return b64Length <= Math.ceil(maxChars * 4 / 3) * 4;
+    }
+
+    /** Characters as the registry counts them: Unicode code points (an emoji is one, not two UTF-16 units). */
+    public static function codePoints(text:String):Int {
+        var n = 0;
+        for (_ in new haxe.iterators.StringIteratorUnicode(text)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Whether a message text is within the registry's limit, counted as the registry counts it. */
+    public static function textFits(text:String):Bool {
+        return text != null && codePoints(text) <= MAX_TEXT_CHARS;
     }
 
     /**

@@ -41,6 +41,7 @@ class P2P {
     var subscribers = new Map<String, Bool>();
     var mediaOut:NetStream;
     var mediaIn:NetStream;
+    var stopped = false;
 
     public var state(default, null):RtmfpState = Pending;
     public var nearID(default, null):String;
@@ -52,6 +53,9 @@ class P2P {
     }
 
     public function start():Void {
+        if (stopped) {
+            return;
+        }
         var c = new NetConnection();
         nc = c;
         c.client = {};
@@ -152,10 +156,28 @@ class P2P {
         }
         setState(Down(reason));
         if (retry) {
-            Timer.delay(() -> if (nc == null) {
+            Timer.delay(() -> if (nc == null && !stopped) {
                 state = Pending;
                 start();
             }, backoff.next());
+        }
+    }
+
+    /** Closes everything for good (the page disconnects): no events, no retry. */
+    public function stop():Void {
+        stopped = true;
+        stopMedia();
+        var old = nc;
+        nc = null;
+        pub = null;
+        plays = new Map();
+        subscribers = new Map();
+        nearID = null;
+        state = Down("stopped");
+        if (old != null) {
+            try {
+                old.close();
+            } catch (e:Dynamic) {}
         }
     }
 

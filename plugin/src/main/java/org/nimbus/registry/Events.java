@@ -15,6 +15,7 @@ final class Events {
         JsonObject event = new JsonObject();
         event.addProperty("op", "presence");
         event.addProperty("name", name);
+        event.addProperty("key", Names.key(name));
         event.addProperty("online", online);
         return event;
     }
@@ -23,6 +24,7 @@ final class Events {
         JsonObject message = new JsonObject();
         message.addProperty("op", "message");
         message.addProperty("from", from);
+        message.addProperty("fromKey", Names.key(from));
         message.addProperty("text", text);
         message.addProperty("ts", timestampMillis);
         return message;

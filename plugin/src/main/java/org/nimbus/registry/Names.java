@@ -20,7 +20,9 @@ public final class Names {
     /** The comparison key of any string. */
     public static String key(String name) {
         String n = Normalizer.normalize(name, Normalizer.Form.NFKC);
-        n = n.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+        // lower-casing applies Greek's final-sigma rule (Σ → ς at a word's end); case folding
+        // (CaseFolding.txt) maps both sigmas to σ, whatever their place
+        n = n.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT).replace('\u03c2', '\u03c3');
         return Normalizer.normalize(n, Normalizer.Form.NFKC);
     }
 

@@ -52,6 +52,7 @@ public final class RegistryProtocol {
                 RegistryService.Welcome w = guest ? service.helloGuest(s) : service.helloAccount(s, string(r, "token"));
                 JsonObject o = reply("welcome");
                 o.addProperty("name", w.name());
+                o.addProperty("key", Names.key(w.name()));
                 o.addProperty("guest", w.guest());
                 o.addProperty("keepalive", w.keepaliveSeconds());
                 return o;
@@ -81,6 +82,7 @@ public final class RegistryProtocol {
                 RegistryService.Lookup l = service.lookup(s, string(r, "name"));
                 JsonObject o = reply("found");
                 o.addProperty("name", l.name());
+                o.addProperty("key", Names.key(l.name()));
                 o.addProperty("online", l.online());
                 JsonArray ids = new JsonArray();
                 l.peerIds().forEach(ids::add);
