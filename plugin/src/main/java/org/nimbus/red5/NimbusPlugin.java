@@ -71,7 +71,7 @@ public class NimbusPlugin extends Red5Plugin {
         try {
             rtmfp = server.start(wanted);
             tc.start(server);
-            monitor = new RtmfpMonitor(server.endpoint());
+            monitor = new RtmfpMonitor(server.endpoint(), tc.keysBean());
             log.info("Nimbus {} started: RTMFP on udp {}", version(), BindAddresses.describe(wanted));
         } catch (IOException e) {
             // Red5 goes on serving RTMP; only RTMFP is unavailable.

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 final class RtmfpMonitor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RtmfpMonitor.class);
     static final String JMX_NAME = "org.nimbus:type=Rtmfp";
+    static final String KEYS_JMX_NAME = "org.nimbus:type=Keys";
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "nimbus-rtmfp-stats");
@@ -23,8 +24,10 @@ final class RtmfpMonitor implements AutoCloseable {
         return t;
     });
     private final ObjectName jmxName;
+    private final ObjectName keysJmxName;
 
-    RtmfpMonitor(RtmfpEndpoint endpoint) {
+    RtmfpMonitor(RtmfpEndpoint endpoint, KeysMXBean keys) {
+        keysJmxName = Jmx.register(KEYS_JMX_NAME, KeysMXBean.class, keys);
         RtmfpMXBean bean = new RtmfpMXBean() {
             @Override
             public int getSessions() {
@@ -50,5 +53,6 @@ final class RtmfpMonitor implements AutoCloseable {
     public void close() {
         timer.shutdownNow();
         Jmx.unregister(jmxName);
+        Jmx.unregister(keysJmxName);
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.nimbus.tc.ConnectKeys;
 import org.nimbus.tc.Replies;
 import org.nimbus.tc.TcApplication;
 import org.nimbus.tc.TcFlowService;
@@ -50,6 +51,7 @@ public final class TcBridge implements TcApplication, AutoCloseable {
     private final String defaultApp;
     private final ExecutorService pool;
     private final int maxStreams;
+    private volatile KeyList keys = new KeyList(java.util.Set.of(), null);
     private volatile TcFlowService tc;
 
     public TcBridge(IServer server, StatusObjectService statusObjects, String defaultApp, int threads, int maxStreams) {
@@ -81,6 +83,9 @@ public final class TcBridge implements TcApplication, AutoCloseable {
                 config.get(TcSettings.MAX_STREAMS));
         bridge.tc = new TcFlowService(bridge, peers, config.get(NimbusConfig.RTMFP_KEEPALIVE_SECONDS) * 1000L,
                 PEER_KEEPALIVE_MILLIS, config.get(TcSettings.MEDIA_BUFFER_BYTES));
+        String keysFile = config.get(TcSettings.KEYS_FILE);
+        java.nio.file.Path file = keysFile.isEmpty() ? null : NimbusPlugin.configFile().resolveSibling(keysFile);
+        bridge.keys = new KeyList(config.get(TcSettings.KEYS), file);
         flows.add(bridge.tc);
         return bridge;
     }
@@ -88,6 +93,11 @@ public final class TcBridge implements TcApplication, AutoCloseable {
     /** Binds the TC service to the running endpoint's loop. */
     public void start(RtmfpServer rtmfp) {
         rtmfp.attach(tc);
+    }
+
+    /** The developer keys in force and their counters (the JMX bean). */
+    public KeysMXBean keysBean() {
+        return keys;
     }
 
     /** The TC service (its connected NetConnections, by peer ID). */
@@ -170,6 +180,11 @@ public final class TcBridge implements TcApplication, AutoCloseable {
                 refuse(conn, tx, Replies.CONNECT_INVALID_APP, "No scope '" + path + "' on this server.");
                 return;
             }
+            String refusal = keyRefusal(params, args);
+            if (refusal != null) {
+                refuse(conn, tx, Replies.CONNECT_REJECTED, refusal);
+                return;
+            }
             if (!scope.isConnectionAllowed(conn)) {
                 refuse(conn, tx, Replies.CONNECT_REJECTED, "Connection to '" + path + "' denied.");
                 return;
@@ -207,6 +222,25 @@ public final class TcBridge implements TcApplication, AutoCloseable {
         log.info("RTMFP NetConnection {} connected to {} from {}:{}", conn.peerId(), conn.getScope().getContextPath(),
                 conn.getRemoteAddress(), conn.getRemotePort());
         conn.post(s -> s.accept(tx, info, service.serverKeepaliveMillis(), service.peerKeepaliveMillis(), service.now()));
+    }
+
+    /**
+     * Why a connect's developer key is refused, or null: the key is the first segment of a path
+     * no application serves (Cirrus's rtmfp://host/KEY), else the first connect argument.
+     */
+    private String keyRefusal(Map<String, Object> params, Object[] args) {
+        KeyList k = keys;
+        k.refresh();
+        if (!k.keys().configured()) {
+            return null;
+        }
+        String pathKey = null;
+        if (params.get("rtmfpPath") instanceof String unserved) {
+            int slash = unserved.indexOf('/');
+            pathKey = slash < 0 ? unserved : unserved.substring(0, slash);
+        }
+        ConnectKeys.Verdict v = k.keys().admit(pathKey, args == null || args.length == 0 ? null : args[0]);
+        return v.admitted() ? null : v.reason();
     }
 
     /**

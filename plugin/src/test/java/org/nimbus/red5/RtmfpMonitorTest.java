@@ -26,7 +26,7 @@ class RtmfpMonitorTest {
         counters.increment("drop.bad-packet");
         MBeanServer mbs = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = new ObjectName(RtmfpMonitor.JMX_NAME);
-        try (RtmfpMonitor monitor = new RtmfpMonitor(endpoint)) {
+        try (RtmfpMonitor monitor = new RtmfpMonitor(endpoint, new KeyList(java.util.Set.of(), null))) {
             assertEquals(0, mbs.getAttribute(name, "Sessions"));
             assertEquals(0L, mbs.getAttribute(name, "ReceiveBufferedBytes"));
             TabularData table = (TabularData) mbs.getAttribute(name, "Counters");
