@@ -275,6 +275,13 @@ public final class Session implements AutoCloseable {
         return found[0];
     }
 
+    /** Takes every message received and not yet taken (for a receive loop that pumps with {@link #deliver}). */
+    public List<ReceivedMessage> takeAll() {
+        List<ReceivedMessage> all = new ArrayList<>(inbox);
+        inbox.clear();
+        return all;
+    }
+
     /** Messages received but not yet taken. */
     public List<ReceivedMessage> pending() {
         return List.copyOf(inbox);
