@@ -60,6 +60,12 @@ final class FanoutMix implements LoadMix {
     static final long BITS_PER_SECOND = 1_000_000;
     static final long AUDIO_BITS_PER_SECOND = 64_000;
     static final int PUMPS = 2;
+    /**
+     * The receive buffer RTMFP players advertise, in 1024-byte blocks (RFC 7016 §2.3.13):
+     * overridable with -Dnimbus.fanout.bufferBlocks. The kit's default, 64 KiB, caps a flow at
+     * 64 KiB per round trip, which a 1 Mbit/s stream outgrows once the round trip passes 0.5 s.
+     */
+    static final long RECEIVE_BUFFER_BLOCKS = Long.getLong("nimbus.fanout.bufferBlocks", 1024);
     /** After the last frame, how long players may take to receive the rest. */
     static final long DRAIN_NANOS = 3_000_000_000L;
 
@@ -510,6 +516,7 @@ final class FanoutMix implements LoadMix {
         try {
             ch.bind(null);
             Session s = client.connect(c.uri(), c.options());
+            s.receiveBufferBlocks(RECEIVE_BUFFER_BLOCKS);
             NetConnection nc = new NetConnection(s);
             NetConnection.ConnectResult r = nc.connect(app, c.uri(), ConnectStyle.FLASH, c.timeout());
             if (!r.success()) {
