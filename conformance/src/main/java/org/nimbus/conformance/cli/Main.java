@@ -59,13 +59,13 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--registry-ws", description = "Nimbus registry WebSocket URL, e.g. ws://host:5081/ (registry suite; else n/a)")
     URI registryWs;
 
-    @Option(names = "--rtmp", description = "the same application over RTMP, e.g. rtmp://host:1935/live (stream cases with ffmpeg; else n/a)")
+    @Option(names = "--rtmp", description = "the same application over RTMP, e.g. rtmp://host:1935/live (stream cases with ffmpeg; else n/a; the fanout load's RTMP players)")
     URI rtmp;
 
     @Option(names = "--keepalive-wait", defaultValue = "20000", description = "how long keepalive cases wait for the server's Ping, ms (default ${DEFAULT-VALUE})")
     long keepaliveWaitMs;
 
-    @Option(names = "--load", description = "load mode instead of the cases: sessions=N,rate=R,duration=T,mix=handshake|idle|introduce|call|lookup")
+    @Option(names = "--load", description = "load mode instead of the cases: sessions=N,rate=R,duration=T,mix=handshake|idle|introduce|call|lookup|fanout")
     String load;
 
     @Option(names = "--jmx", description = "with --load: the server JVM's JMX agent host:port, for its heap and CPU")
@@ -105,7 +105,7 @@ public final class Main implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
         if (loadSpec != null) {
-            return new LoadRunner(loadSpec, uri, tcp, registryWs, jmx, Duration.ofMillis(timeoutMs), System.out).run();
+            return new LoadRunner(loadSpec, uri, tcp, registryWs, rtmp, jmx, Duration.ofMillis(timeoutMs), System.out).run();
         }
         Target target = new Target(uri, Duration.ofMillis(timeoutMs), tcp, registryWs, Duration.ofMillis(keepaliveWaitMs), rtmp);
         List<CaseResult> results = new ArrayList<>();

@@ -62,6 +62,8 @@ public final class Session implements AutoCloseable {
     private static final int MAX_PACKET = 1160;
     private static final long RTO_NANOS = 1_000_000_000L;
     private static final long BUFFER_BLOCKS = 64;
+    /** The receive buffer each flow's acknowledgements advertise, in 1024-byte blocks (§2.3.13). */
+    private long bufferBlocks = BUFFER_BLOCKS;
 
     private final UdpTransport transport;
     private final InetSocketAddress peer;
@@ -139,6 +141,18 @@ public final class Session implements AutoCloseable {
     /** Datagrams that failed decryption, checksum, HMAC or SSN replay checks and were ignored. */
     public int droppedDatagrams() {
         return dropped;
+    }
+
+    /**
+     * Sets the receive buffer the acknowledgements advertise (RFC 7016 §2.3.13, 1024-byte
+     * blocks; 64 by default): a sender may keep that much unacknowledged per flow, so a player
+     * of a stream of B bytes/s behind a round trip R needs more than B·R.
+     */
+    public void receiveBufferBlocks(long blocks) {
+        if (blocks < 0) {
+            throw new IllegalArgumentException("buffer blocks " + blocks);
+        }
+        bufferBlocks = blocks;
     }
 
     public List<FlowException> flowExceptions() {
@@ -273,6 +287,13 @@ public final class Session implements AutoCloseable {
             return false;
         }, timeout, "a message");
         return found[0];
+    }
+
+    /** Takes every message received and not yet taken (for a receive loop that pumps with {@link #deliver}). */
+    public List<ReceivedMessage> takeAll() {
+        List<ReceivedMessage> all = new ArrayList<>(inbox);
+        inbox.clear();
+        return all;
     }
 
     /** Messages received but not yet taken. */
@@ -442,7 +463,7 @@ public final class Session implements AutoCloseable {
             RecvFlow rf = recvFlows.get(flowId);
             if (rf != null) {
                 inbox.addAll(rf.drain());
-                replies.add(rf.ack(BUFFER_BLOCKS).toChunk());
+                replies.add(rf.ack(bufferBlocks).toChunk());
             }
         }
         if (!replies.isEmpty()) {

@@ -5,6 +5,8 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -34,6 +36,8 @@ public final class UdpTransport implements AutoCloseable {
     private static final int BACKLOG = 1024;
 
     private final DatagramSocket socket;
+    /** Set when the socket is a channel's: it can then be switched to non-blocking and polled. */
+    private final DatagramChannel channel;
     private final byte[] buf = new byte[65536];
     private final ArrayDeque<Datagram> backlog = new ArrayDeque<>();
     private final Set<Long> claimed = new HashSet<>();
@@ -44,6 +48,33 @@ public final class UdpTransport implements AutoCloseable {
 
     public UdpTransport(DatagramSocket socket) {
         this.socket = socket;
+        this.channel = null;
+    }
+
+    /**
+     * A transport on a datagram channel (blocking while it is used as the others are): once
+     * switched to non-blocking, a selector thread serving many such transports takes datagrams
+     * with {@link #poll()} and hands them to {@link Session#deliver}.
+     */
+    public UdpTransport(DatagramChannel channel) {
+        this.socket = channel.socket();
+        this.channel = channel;
+    }
+
+    /** The channel of a transport made on one, else null. */
+    public DatagramChannel channel() {
+        return channel;
+    }
+
+    /** Non-blocking: the next datagram waiting (backlog first), or null when none is. Channel transports only. */
+    public Datagram poll() throws IOException {
+        Datagram held = backlog.pollFirst();
+        if (held != null) {
+            return held;
+        }
+        ByteBuffer b = ByteBuffer.wrap(buf);
+        InetSocketAddress from = (InetSocketAddress) channel.receive(b);
+        return from == null ? null : new Datagram(Arrays.copyOf(buf, b.position()), from);
     }
 
     public int localPort() {
@@ -55,7 +86,12 @@ public final class UdpTransport implements AutoCloseable {
     }
 
     public void send(byte[] datagram, InetSocketAddress to) throws IOException {
-        socket.send(new DatagramPacket(datagram, datagram.length, to));
+        if (channel != null) {
+            // a full send buffer drops the datagram in non-blocking mode, as the network may
+            channel.send(ByteBuffer.wrap(datagram), to);
+        } else {
+            socket.send(new DatagramPacket(datagram, datagram.length, to));
+        }
     }
 
     /** Marks a session ID (0: the startup handshake) as having its own receiver on this socket. */

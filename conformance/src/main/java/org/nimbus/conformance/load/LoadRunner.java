@@ -10,13 +10,31 @@ import java.util.concurrent.TimeUnit;
  * operation failed, 1 otherwise.
  */
 public final class LoadRunner {
-    private final LoadContext context;
+    private final LoadSpec spec;
+    private final String uri;
+    private final java.net.InetSocketAddress registryTcp;
+    private final java.net.URI registryWs;
+    private final java.net.URI rtmp;
     private final String jmx;
+    private final java.time.Duration timeout;
+    private final java.io.PrintStream out;
 
     public LoadRunner(LoadSpec spec, String uri, java.net.InetSocketAddress registryTcp, java.net.URI registryWs,
                       String jmx, java.time.Duration timeout, java.io.PrintStream out) {
-        this.context = new LoadContext(spec, uri, registryTcp, registryWs, timeout, out);
+        this(spec, uri, registryTcp, registryWs, null, jmx, timeout, out);
+    }
+
+    /** With {@code rtmp}, the same application over RTMP (mix=fanout's RTMP players). */
+    public LoadRunner(LoadSpec spec, String uri, java.net.InetSocketAddress registryTcp, java.net.URI registryWs,
+                      java.net.URI rtmp, String jmx, java.time.Duration timeout, java.io.PrintStream out) {
+        this.spec = spec;
+        this.uri = uri;
+        this.registryTcp = registryTcp;
+        this.registryWs = registryWs;
+        this.rtmp = rtmp;
         this.jmx = jmx;
+        this.timeout = timeout;
+        this.out = out;
     }
 
     static LoadMix mix(LoadSpec.Mix m) {
@@ -26,14 +44,15 @@ public final class LoadRunner {
             case LOOKUP -> new LookupMix();
             case INTRODUCE -> new IntroduceMix();
             case CALL -> new CallMix();
+            case FANOUT -> new FanoutMix();
         };
     }
 
     public int run() throws Exception {
-        LoadSpec spec = context.spec();
         LoadMix mix = mix(spec.mix());
-        context.out().println("load: " + spec.describe() + " against " + context.uri());
+        out.println("load: " + spec.describe() + " against " + uri + (rtmp == null ? "" : " and " + rtmp));
         ServerProbe probe = jmx == null ? null : new ServerProbe(jmx);
+        LoadContext context = new LoadContext(spec, uri, registryTcp, registryWs, rtmp, timeout, out, probe);
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "load-jmx-sampler");
             t.setDaemon(true);

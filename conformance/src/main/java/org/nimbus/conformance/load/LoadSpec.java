@@ -8,7 +8,7 @@ import java.util.Locale;
  * {@code 30s}, {@code 2m}, {@code 500ms} or plain seconds.
  */
 public record LoadSpec(int sessions, double rate, Duration duration, Mix mix) {
-    public enum Mix { HANDSHAKE, IDLE, INTRODUCE, CALL, LOOKUP }
+    public enum Mix { HANDSHAKE, IDLE, INTRODUCE, CALL, LOOKUP, FANOUT }
 
     public static LoadSpec parse(String text) {
         Integer sessions = null;
@@ -30,7 +30,7 @@ public record LoadSpec(int sessions, double rate, Duration duration, Mix mix) {
             }
         }
         if (sessions == null || rate == null || duration == null || mix == null) {
-            throw new IllegalArgumentException("--load needs sessions=N,rate=R,duration=T,mix=handshake|idle|introduce|call|lookup");
+            throw new IllegalArgumentException("--load needs sessions=N,rate=R,duration=T,mix=handshake|idle|introduce|call|lookup|fanout");
         }
         if (sessions < 1 || rate <= 0 || duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("sessions, rate and duration must be positive");

@@ -50,7 +50,8 @@ public final class ServerProbe implements AutoCloseable {
         }
     }
 
-    private long cpuNanos() throws IOException {
+    /** The server JVM's process CPU time so far (OperatingSystemMXBean.ProcessCpuTime), nanoseconds. */
+    public synchronized long cpuNanos() throws IOException {
         try {
             return ((Number) mbeans.getAttribute(os, "ProcessCpuTime")).longValue();
         } catch (javax.management.JMException e) {
@@ -84,6 +85,11 @@ public final class ServerProbe implements AutoCloseable {
         return String.format(Locale.ROOT, "server (JMX %s): heap used %.1f MB at start, peak %.1f MB, %.1f MB at end; "
                         + "CPU %.0f %% of one core (%.0f %% of its %d)", address, mb(heapStart), mb(heapPeak), mb(heapLast),
                 cpu * 100, cpu * 100 / processors, processors);
+    }
+
+    /** The processors the server JVM sees (known after {@link #start()}). */
+    public synchronized int processors() {
+        return processors;
     }
 
     private static double mb(long bytes) {
