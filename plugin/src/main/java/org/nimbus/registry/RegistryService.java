@@ -32,6 +32,7 @@ public final class RegistryService {
     private final Presence presence;
     private final Subscriptions subscriptions;
     private final Relay relay;
+    private final LegacyIds legacy;
     private final LongAdder lookups = new LongAdder();
     private final LongAdder relayed = new LongAdder();
     private final LongAdder errors = new LongAdder();
@@ -46,6 +47,7 @@ public final class RegistryService {
         this.presence = new Presence(store);
         this.subscriptions = new Subscriptions(store, presence, limits.maxSubscriptions());
         this.relay = new Relay(store, limits);
+        this.legacy = new LegacyIds(store, admission, identities, presence);
     }
 
     public RegistryLimits limits() {
@@ -134,6 +136,23 @@ public final class RegistryService {
         return delivered;
     }
 
+    /**
+     * reg.cgi's registration: username gets peerId for an hour ({@link LegacyIds}), or loses its
+     * web-service registration when peerId is null ({@code identity=0}).
+     */
+    public synchronized void legacyRegister(String address, String username, String peerId) {
+        if (peerId == null) {
+            legacy.unregister(username);
+        } else {
+            legacy.register(address, username, peerId, now());
+        }
+    }
+
+    /** reg.cgi's lookup: the same answer as {@link #lookup(RegistrySession, String)}, asked without a connection. */
+    public synchronized Lookup legacyLookup(String name) {
+        return lookup(name);
+    }
+
     /** The connection is gone (closed by either side): its name, registration and subscriptions go at once. */
     public synchronized void close(RegistrySession s) {
         if (!s.open) {
@@ -154,6 +173,7 @@ public final class RegistryService {
      */
     public synchronized int sweep() {
         long now = now();
+        legacy.expire(now);
         List<RegistrySession> idle = new ArrayList<>();
         List<RegistrySession> slow = new ArrayList<>();
         for (RegistrySession s : admission.sessions()) {

@@ -22,6 +22,8 @@ public final class RegistrySession {
     String peerId;
     /** Registered relay-only: online and reachable by relayed send, with no peer ID. */
     boolean relay;
+    /** A registration of the Cirrus samples' web service ({@link LegacyIds}): no connection behind it. */
+    boolean legacy;
     final Set<String> subscriptions = new HashSet<>();
     /** Relayed sends (registry.send_rate a second); used under the service's lock. */
     final TokenBucket sends;

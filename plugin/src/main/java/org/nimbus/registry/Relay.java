@@ -26,7 +26,8 @@ final class Relay {
         if (!s.sends.tryTake(now)) {
             throw new RegistryException(ErrorCodes.RATE_LIMITED, "at most " + limits.sendRate() + " sends per second");
         }
-        List<RegistrySession> targets = to.length() > 4 * Names.MAX_LENGTH ? List.of() : store.registrations(Names.key(to));
+        List<RegistrySession> targets = to.length() > 4 * Names.MAX_LENGTH ? List.of()
+                : store.registrations(Names.key(to)).stream().filter(t -> !t.legacy).toList();
         if (targets.isEmpty()) {
             throw new RegistryException(ErrorCodes.UNKNOWN_USER, "'" + to + "' is offline");
         }
