@@ -60,7 +60,7 @@ public final class RegistrySettings {
         return s.isEmpty() ? List.of() : BindAddresses.parse(s);
     }
 
-    private static boolean bool(String s) {
+    static boolean bool(String s) {
         return switch (s) {
             case "true" -> true;
             case "false" -> false;

@@ -90,6 +90,7 @@ class ConformanceKitIT {
         int code = Main.run(uri(), "--registry-tcp", "127.0.0.1:" + red5.registryTcpPort,
                 "--registry-ws", "ws://127.0.0.1:" + red5.registryWsPort + "/", "--keepalive-wait",
                 "" + KEEPALIVE_SECONDS * 5 * 1000, "--rtmp", "rtmp://127.0.0.1:" + red5.rtmpPort + "/" + APP,
+                "--reg-cgi", "http://127.0.0.1:" + red5.httpPort + "/nimbus/reg.cgi",
                 "--junit", report.toString());
         List<Verdict> verdicts = readReport(report);
         Map<String, String> problems = new LinkedHashMap<>();
@@ -103,7 +104,7 @@ class ConformanceKitIT {
         assertTrue(problems.isEmpty(), "cases against Nimbus: " + problems + "\nserver output:\n" + red5.output());
         assertTrue(verdicts.stream().filter(v -> v.id().startsWith("HS-")).count() >= 20, "the handshake suite ran");
         assertTrue(verdicts.stream().filter(v -> v.id().startsWith("HS-")).allMatch(v -> v.result().equals("pass")));
-        for (String suite : List.of("HS-", "TC-", "FL-", "RB-", "RG-", "IN-", "GR-", "ST-")) {
+        for (String suite : List.of("HS-", "TC-", "FL-", "RB-", "RG-", "IN-", "GR-", "ST-", "CI-")) {
             assertTrue(verdicts.stream().anyMatch(v -> v.id().startsWith(suite)), suite + " cases in the report");
         }
         assertEquals(0, code, "exit code");

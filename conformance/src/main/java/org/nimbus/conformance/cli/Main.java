@@ -29,7 +29,7 @@ public final class Main implements Callable<Integer> {
 
     static {
         for (Suite s : List.of(new HandshakeSuite(), new TcSuite(), new FlowsSuite(), new RobustnessSuite(),
-                new RegistrySuite(), new IntroductionSuite(), new GroupSuite(), new StreamSuite())) {
+                new RegistrySuite(), new IntroductionSuite(), new GroupSuite(), new StreamSuite(), new CirrusSuite())) {
             SUITES.put(s.name(), s);
         }
     }
@@ -61,6 +61,12 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--rtmp", description = "the same application over RTMP, e.g. rtmp://host:1935/live (stream cases with ffmpeg; else n/a; the fanout load's RTMP players)")
     URI rtmp;
+
+    @Option(names = "--reg-cgi", description = "the Cirrus samples' peer-ID web service, e.g. http://host:5080/nimbus/reg.cgi (cirrus suite; else n/a)")
+    URI regCgi;
+
+    @Option(names = "--cirrus-key", defaultValue = Target.DEFAULT_CIRRUS_KEY, description = "developer key the cirrus cases put in their path (default ${DEFAULT-VALUE})")
+    String cirrusKey;
 
     @Option(names = "--keepalive-wait", defaultValue = "20000", description = "how long keepalive cases wait for the server's Ping, ms (default ${DEFAULT-VALUE})")
     long keepaliveWaitMs;
@@ -107,7 +113,8 @@ public final class Main implements Callable<Integer> {
         if (loadSpec != null) {
             return new LoadRunner(loadSpec, uri, tcp, registryWs, rtmp, jmx, Duration.ofMillis(timeoutMs), System.out).run();
         }
-        Target target = new Target(uri, Duration.ofMillis(timeoutMs), tcp, registryWs, Duration.ofMillis(keepaliveWaitMs), rtmp);
+        Target target = new Target(uri, Duration.ofMillis(timeoutMs), tcp, registryWs, Duration.ofMillis(keepaliveWaitMs), rtmp,
+                regCgi, cirrusKey);
         List<CaseResult> results = new ArrayList<>();
         for (ConformanceCase c : cases) {
             CaseResult r = c.run(target);
