@@ -24,7 +24,7 @@ class ArchitectureTest {
         "org.apache.catalina..", "org.apache.tomcat..", "javax.servlet..", "org.java_websocket..",
         "org.nimbus.shaded.websocket.."};
     private static final String[] PROTOCOL_CORE = {"org.nimbus.rtmfp..", "org.nimbus.ratelimit..",
-        "org.nimbus.introduction..", "org.nimbus.group..", "org.nimbus.registry.."};
+        "org.nimbus.introduction..", "org.nimbus.group..", "org.nimbus.registry..", "org.nimbus.conncheck.."};
     private static JavaClasses main;
 
     @BeforeAll

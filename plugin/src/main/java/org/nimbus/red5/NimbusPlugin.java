@@ -12,7 +12,10 @@ import org.nimbus.group.GroupService;
 import org.nimbus.introduction.IntroductionService;
 import org.nimbus.introduction.PeerDirectory;
 import org.nimbus.rtmfp.session.FlowDispatcher;
+import org.nimbus.transport.ConnCheckSockets;
 import org.nimbus.transport.RtmfpServer;
+import org.nimbus.conncheck.ConnCheckService;
+import org.nimbus.config.ConnCheckSettings;
 import org.red5.server.plugin.Red5Plugin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +30,7 @@ public class NimbusPlugin extends Red5Plugin {
     public static final String NAME = "nimbus";
 
     private volatile RtmfpServer rtmfp;
+    private volatile ConnCheckSockets conncheck;
     private volatile RtmfpMonitor monitor;
     private volatile Thread shutdownHook;
     /** The user registry (RegistryLauncher holds its wiring and releases its ports itself on SIGTERM). */
@@ -71,6 +75,7 @@ public class NimbusPlugin extends Red5Plugin {
         try {
             rtmfp = server.start(wanted);
             tc.start(server);
+            conncheck = startConnCheck(config, wanted, server, tc);
             monitor = new RtmfpMonitor(server.endpoint(), tc.keysBean());
             log.info("Nimbus {} started: RTMFP on udp {}", version(), BindAddresses.describe(wanted));
         } catch (IOException e) {
@@ -83,6 +88,33 @@ public class NimbusPlugin extends Red5Plugin {
         Thread hook = new Thread(this::release, "nimbus-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         shutdownHook = hook;
+    }
+
+    /**
+     * The connectivity check's extra sockets (rtmfp://host/conncheck), or null when not
+     * configured or they cannot be bound; then a conncheck connect is refused, saying why.
+     */
+    private static ConnCheckSockets startConnCheck(NimbusConfig config, List<InetSocketAddress> binds, RtmfpServer server,
+                                                   TcBridge tc) {
+        int otherPort = config.get(ConnCheckSettings.OTHER_PORT);
+        if (otherPort == 0) {
+            tc.service().connCheck(ConnCheckService.unavailable(
+                    "this server runs no connectivity check (conncheck.other_port is not set)"));
+            return null;
+        }
+        InetSocketAddress other = new InetSocketAddress(binds.get(0).getAddress(), otherPort);
+        try {
+            ConnCheckSockets s = ConnCheckSockets.start(server, tc.service(), other,
+                    config.get(ConnCheckSettings.OTHER_ADDRESS).orElse(null), config.get(ConnCheckSettings.INTRO_ADDRESS).orElse(null),
+                    config.get(ConnCheckSettings.MAX_CHECKS));
+            log.info("Nimbus connectivity check on udp {} {} {}", other, config.get(ConnCheckSettings.OTHER_ADDRESS).orElse(null),
+                    config.get(ConnCheckSettings.INTRO_ADDRESS).orElse(null));
+            return s;
+        } catch (IOException e) {
+            log.error("Nimbus connectivity check disabled: {}", e.getMessage());
+            tc.service().connCheck(ConnCheckService.unavailable("this server's connectivity check is unavailable (its sockets could not be bound)"));
+            return null;
+        }
     }
 
     /** The bridge of RTMFP NetConnections into Red5 (find a peer's connection through it), or null. */
@@ -119,6 +151,11 @@ public class NimbusPlugin extends Red5Plugin {
         if (m != null) {
             monitor = null;
             m.close();
+        }
+        ConnCheckSockets cc = conncheck;
+        if (cc != null) {
+            conncheck = null;
+            cc.close();
         }
         RtmfpServer t = rtmfp;
         if (t != null) {

@@ -33,6 +33,16 @@ public final class PeerAddresses {
         return out;
     }
 
+    /** An address as setPeerInfo writes it: "a.b.c.d:port" or "[v6]:port" (no zone). */
+    public static String format(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        int zone = host.indexOf('%');
+        if (zone >= 0) {
+            host = host.substring(0, zone);
+        }
+        return (a.getAddress() instanceof java.net.Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
     static InetSocketAddress parse(String s) {
         String host;
         String port;

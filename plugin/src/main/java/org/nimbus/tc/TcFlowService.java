@@ -31,7 +31,29 @@ public final class TcFlowService implements FlowDispatcher.Service {
         void flush(Session session);
     }
 
+    /**
+     * The connectivity check (conncheck package): a NetConnection whose connect path is
+     * {@value #CONNCHECK_PATH} is answered by the TC layer, not the application, and its
+     * {@code setPeerInfo} starts the check. Loop thread only.
+     */
+    public interface ConnCheck {
+        /** Null when this server can run checks; else why not (the connect's refusal). */
+        String unavailable();
+
+        /** Starts the check of a connected conncheck NetConnection (its setPeerInfo addresses). */
+        void start(TcSession session, List<java.net.InetSocketAddress> reported, long now);
+
+        /** The session closed: its check, if any, is dropped. */
+        void closed(Session session);
+    }
+
+    /** The connect path (the app, without query) that asks for a connectivity check. */
+    public static final String CONNCHECK_PATH = "conncheck";
+
     private final TcApplication application;
+    private volatile ConnCheck connCheck;
+    /** Sessions connected for a connectivity check. Loop only. */
+    private final java.util.Set<Session> connChecking = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private final PeerDirectory peers;
     private volatile RtmfpCounters counters = new RtmfpCounters();
     private final long serverKeepaliveMillis;
@@ -65,6 +87,11 @@ public final class TcFlowService implements FlowDispatcher.Service {
         this.loop = loop;
         this.serverFingerprintHex = serverFingerprintHex;
         this.counters = counters;
+    }
+
+    /** Installs the connectivity check; without one a conncheck connect is refused as unavailable. */
+    public void connCheck(ConnCheck check) {
+        this.connCheck = check;
     }
 
     /** The TC state of an open session, or null (loop thread only). */
@@ -195,7 +222,49 @@ public final class TcFlowService implements FlowDispatcher.Service {
         }
         tc.state(TcSession.State.CONNECTING);
         counters.increment("tc.connect");
+        TcCommand c = null;
+        try {
+            c = TcCommand.decode(m);
+        } catch (TcFormatException e) {
+            // the application refuses what does not decode, with its own words
+        }
+        if (c != null && isConnCheck(c)) {
+            onConnCheckConnect(tc, c);
+            return;
+        }
         application.onConnect(tc, m);
+    }
+
+    private static boolean isConnCheck(TcCommand c) {
+        if (c.values().isEmpty() || !(c.values().get(0) instanceof Map<?, ?> object) || !(object.get("app") instanceof String app)) {
+            return false;
+        }
+        int q = app.indexOf('?');
+        String path = (q < 0 ? app : app.substring(0, q)).replaceAll("^/+|/+$", "");
+        return path.equalsIgnoreCase(CONNCHECK_PATH);
+    }
+
+    /**
+     * A connectivity check's connect, answered here: success with the client's public address
+     * (as the reference conncheck does), or a refusal when this server has no probe sockets.
+     */
+    private void onConnCheckConnect(TcSession tc, TcCommand c) {
+        ConnCheck check = connCheck;
+        String unavailable = check == null ? "this server runs no connectivity check" : check.unavailable();
+        long now = loop.now();
+        if (unavailable != null) {
+            counters.increment("conncheck.refused");
+            tc.reject(c.transactionId(), Replies.info("error", Replies.CONNECT_REJECTED, unavailable), now);
+            return;
+        }
+        Object encoding = ((Map<?, ?>) c.values().get(0)).get("objectEncoding");
+        Map<String, Object> info = Replies.connectSuccess(encoding instanceof Number n ? n.intValue() : 0,
+                tc.peerIdHex(), serverFingerprintHex);
+        info.put("description", "Connected for a connectivity check: call setPeerInfo to start it.");
+        info.put("publicAddress", PeerAddresses.format(tc.session().address()));
+        connChecking.add(tc.session());
+        counters.increment("conncheck.connect");
+        tc.accept(c.transactionId(), info, serverKeepaliveMillis, peerKeepaliveMillis, now);
     }
 
     /** §5.4: the client's own addresses, kept for Redirects; no address at all is valid too. */
@@ -207,9 +276,14 @@ public final class TcFlowService implements FlowDispatcher.Service {
             answer(tc, m, Replies.CALL_BAD_VALUE, "setPeerInfo: " + e.getMessage());
             return;
         }
-        peers.setPeerInfo(tc.session(), PeerAddresses.parse(c.arguments()));
+        List<java.net.InetSocketAddress> addresses = PeerAddresses.parse(c.arguments());
+        peers.setPeerInfo(tc.session(), addresses);
         counters.increment("tc.set-peer-info");
         tc.write(0, Replies.result(c.transactionId(), null), loop.now());
+        ConnCheck check = connCheck;
+        if (check != null && connChecking.contains(tc.session())) {
+            check.start(tc, addresses, loop.now()); // RFC 7425 §5.3.3: the check starts here
+        }
     }
 
     /**
@@ -267,6 +341,9 @@ public final class TcFlowService implements FlowDispatcher.Service {
         TcSession tc = sessions.remove(session);
         if (tc == null) {
             return;
+        }
+        if (connChecking.remove(session) && connCheck != null) {
+            connCheck.closed(session);
         }
         TcSession.State was = tc.state();
         tc.state(TcSession.State.CLOSED);

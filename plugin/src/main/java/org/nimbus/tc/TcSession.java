@@ -144,6 +144,17 @@ public final class TcSession {
         }
     }
 
+    /**
+     * A last message on the NetConnection's flow, then the session ends once the client has it
+     * (or after {@link #REFUSAL_CLOSE_MILLIS}): how the connectivity check hands over its results.
+     */
+    public void finish(TcMessage last, long now) {
+        SendFlow flow = flow(0);
+        if (flow != null) {
+            session.closeWhenDelivered(flow.write(last.encode(), now), now + REFUSAL_CLOSE_MILLIS);
+        }
+    }
+
     /** Ends the RTMFP session (the application closed the connection). */
     public void close(long now) {
         session.close(now);
