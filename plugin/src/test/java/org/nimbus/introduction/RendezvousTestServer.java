@@ -15,6 +15,8 @@ import org.nimbus.tc.TcCommand;
 import org.nimbus.tc.TcFlowService;
 import org.nimbus.tc.TcMessage;
 import org.nimbus.tc.TcSession;
+import org.nimbus.conncheck.ConnCheckService;
+import org.nimbus.transport.ConnCheckSockets;
 import org.nimbus.transport.RtmfpServer;
 
 /**
@@ -24,15 +26,20 @@ import org.nimbus.transport.RtmfpServer;
  * left out: every NetConnection {@code connect} is accepted, as an application that allows all
  * would. {@code java ... RendezvousTestServer HOST:PORT} prints {@code READY}; each line
  * {@code counters} on stdin prints {@code COUNTERS name=value ...}; end of input stops it.
+ * {@code ... HOST:PORT --conncheck OTHER_PORT_ADDR:P OTHER_ADDR:P INTRO_ADDR:P} adds the
+ * connectivity check ({@code rtmfp://host/conncheck}) on those sockets.
  */
 public final class RendezvousTestServer {
     private RendezvousTestServer() {
     }
 
     /** The server as {@link #main} runs it, and the directory its setPeerInfo fills. */
-    public record Running(RtmfpServer server, PeerDirectory peers) implements AutoCloseable {
+    public record Running(RtmfpServer server, PeerDirectory peers, ConnCheckSockets conncheck) implements AutoCloseable {
         @Override
         public void close() {
+            if (conncheck != null) {
+                conncheck.close();
+            }
             server.close();
         }
     }
@@ -42,6 +49,15 @@ public final class RendezvousTestServer {
      * that want the TC layer's {@code setPeerInfo} beside introductions.
      */
     public static Running start(List<InetSocketAddress> binds) throws java.io.IOException {
+        return start(binds, List.of());
+    }
+
+    /**
+     * As {@link #start(List)}, with the connectivity check when {@code conncheck} lists its three
+     * sockets (another port on the bind address, another address, the introduction's reply
+     * address) as the plugin binds them from conncheck.*; empty: a conncheck connect is refused.
+     */
+    public static Running start(List<InetSocketAddress> binds, List<InetSocketAddress> conncheck) throws java.io.IOException {
         PeerDirectory peers = new PeerDirectory();
         FlowDispatcher flows = new FlowDispatcher();
         TcFlowService[] tc = new TcFlowService[1];
@@ -67,14 +83,33 @@ public final class RendezvousTestServer {
         IntroductionService.install(server.endpoint(), peers, IntroductionLimits.defaults());
         server.start(binds);
         server.attach(tc[0]);
-        return new Running(server, peers);
+        ConnCheckSockets cc = null;
+        if (conncheck.isEmpty()) {
+            tc[0].connCheck(ConnCheckService.unavailable("this server runs no connectivity check (conncheck.other_port is not set)"));
+        } else {
+            try {
+                cc = ConnCheckSockets.start(server, tc[0], conncheck.get(0), conncheck.get(1), conncheck.get(2), 100);
+            } catch (java.io.IOException e) {
+                server.close();
+                throw e;
+            }
+        }
+        return new Running(server, peers, cc);
     }
 
     public static void main(String[] args) throws Exception {
         String[] hp = args[0].split(":");
         InetSocketAddress bind = new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
-        RtmfpServer server = start(List.of(bind)).server();
-        System.out.println("READY " + bind);
+        List<InetSocketAddress> cc = new java.util.ArrayList<>();
+        if (args.length == 5 && args[1].equals("--conncheck")) {
+            for (int i = 2; i < 5; i++) {
+                String[] p = args[i].split(":");
+                cc.add(new InetSocketAddress(p[0], Integer.parseInt(p[1])));
+            }
+        }
+        Running running = start(List.of(bind), cc);
+        RtmfpServer server = running.server();
+        System.out.println("READY " + bind + (cc.isEmpty() ? "" : " conncheck " + cc));
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line; (line = in.readLine()) != null; ) {
@@ -85,6 +120,6 @@ public final class RendezvousTestServer {
                 System.out.flush();
             }
         }
-        server.close();
+        running.close();
     }
 }

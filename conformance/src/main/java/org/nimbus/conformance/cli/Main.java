@@ -29,7 +29,8 @@ public final class Main implements Callable<Integer> {
 
     static {
         for (Suite s : List.of(new HandshakeSuite(), new TcSuite(), new FlowsSuite(), new RobustnessSuite(),
-                new RegistrySuite(), new IntroductionSuite(), new GroupSuite(), new StreamSuite(), new CirrusSuite())) {
+                new RegistrySuite(), new IntroductionSuite(), new GroupSuite(), new StreamSuite(), new CirrusSuite(),
+                new ConnCheckSuite())) {
             SUITES.put(s.name(), s);
         }
     }
@@ -71,6 +72,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--keepalive-wait", defaultValue = "20000", description = "how long keepalive cases wait for the server's Ping, ms (default ${DEFAULT-VALUE})")
     long keepaliveWaitMs;
 
+    @Option(names = "--conncheck", description = "run a connectivity check against rtmfp://HOST:PORT/conncheck and print its result fields")
+    boolean conncheck;
+
     @Option(names = "--load", description = "load mode instead of the cases: sessions=N,rate=R,duration=T,mix=handshake|idle|introduce|call|lookup|fanout")
     String load;
 
@@ -109,6 +113,9 @@ public final class Main implements Callable<Integer> {
             loadSpec = load == null ? null : LoadSpec.parse(load);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
+        if (conncheck) {
+            return ConnCheck.print(ConnCheck.run(uri, Duration.ofMillis(timeoutMs)), System.out);
         }
         if (loadSpec != null) {
             return new LoadRunner(loadSpec, uri, tcp, registryWs, rtmp, jmx, Duration.ofMillis(timeoutMs), System.out).run();

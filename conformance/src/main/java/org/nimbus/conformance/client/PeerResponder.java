@@ -128,6 +128,34 @@ public final class PeerResponder {
     }
 
     /**
+     * Answers what a connectivity check sends until {@code done} holds or the time is up (returns
+     * whether it held): IHellos naming our peer ID from any address (RFC 7016 §3.5.1.1.2, as a
+     * Flash peer answers them) and Forwarded IHellos in the server session (§3.5.1.5), each with
+     * an RHello from this socket; the server session meanwhile keeps its messages for the caller.
+     */
+    public boolean serveUntil(BooleanSupplier done, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        transport.claim(0);
+        try {
+            while (!done.getAsBoolean()) {
+                if (System.nanoTime() >= deadline) {
+                    return false;
+                }
+                server.idle(SLICE);
+                answerForwardedIHellos();
+                UdpTransport.Datagram d = transport.receive(System.nanoTime() + SLICE.toNanos(), x -> x.sessionId() == 0);
+                if (d != null) {
+                    onStartup(d);
+                }
+            }
+            answerForwardedIHellos();
+            return true;
+        } finally {
+            transport.release(0);
+        }
+    }
+
+    /**
      * Serves everything this socket brings, on this thread, for as long as {@code keepServing}
      * holds (checked after each datagram, and at least every {@link #STOP_CHECK}), as a Flash
      * peer that stays online does:
