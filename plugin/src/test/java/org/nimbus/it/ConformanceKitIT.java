@@ -39,7 +39,11 @@ class ConformanceKitIT {
     @BeforeAll
     static void start() throws Exception {
         jmxPort = Red5Install.freeTcpPort();
-        red5 = Red5Install.copy(Map.of("rtmfp.keepalive_seconds", "" + KEEPALIVE_SECONDS));
+        // The connectivity check's three addresses: 127.0.0.1, .2 and .3 are all this host's (CC-01).
+        red5 = Red5Install.copy(Map.of("rtmfp.keepalive_seconds", "" + KEEPALIVE_SECONDS,
+                "conncheck.other_port", "" + Red5Install.freeUdpPort(),
+                "conncheck.other_address", "127.0.0.2:" + Red5Install.freeUdpPort(),
+                "conncheck.intro_address", "127.0.0.3:" + Red5Install.freeUdpPort()));
         red5.javaOpts(Red5Install.jmxOpts(jmxPort)).start();
         red5.awaitLine(Pattern.compile("Nimbus \\S+ started: RTMFP on udp"), Duration.ofSeconds(90));
         red5.awaitLine(Pattern.compile("Nimbus registry started"), Duration.ofSeconds(30));
@@ -104,7 +108,7 @@ class ConformanceKitIT {
         assertTrue(problems.isEmpty(), "cases against Nimbus: " + problems + "\nserver output:\n" + red5.output());
         assertTrue(verdicts.stream().filter(v -> v.id().startsWith("HS-")).count() >= 20, "the handshake suite ran");
         assertTrue(verdicts.stream().filter(v -> v.id().startsWith("HS-")).allMatch(v -> v.result().equals("pass")));
-        for (String suite : List.of("HS-", "TC-", "FL-", "RB-", "RG-", "IN-", "GR-", "ST-", "CI-")) {
+        for (String suite : List.of("HS-", "TC-", "FL-", "RB-", "RG-", "IN-", "GR-", "ST-", "CI-", "CC-")) {
             assertTrue(verdicts.stream().anyMatch(v -> v.id().startsWith(suite)), suite + " cases in the report");
         }
         assertEquals(0, code, "exit code");
