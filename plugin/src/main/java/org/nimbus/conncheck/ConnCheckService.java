@@ -23,6 +23,8 @@ import org.nimbus.tc.TcSession;
  */
 public final class ConnCheckService implements TcFlowService.ConnCheck {
     public static final String RESULTS = "NetConnection.ConnectivityCheck.Results";
+    /** How long a conncheck NetConnection may wait before its setPeerInfo (the reference allows 120 s for everything). */
+    static final long SET_PEER_INFO_WITHIN_MILLIS = 60_000;
 
     /** Sends a startup packet from one of the extra sockets (the transport edge). */
     public interface Probes {
@@ -32,6 +34,8 @@ public final class ConnCheckService implements TcFlowService.ConnCheck {
     private final RtmfpEndpoint endpoint;
     private final TcFlowService tc;
     private final ConnChecks<Session> checks;
+    /** Connected conncheck sessions that have not sent setPeerInfo yet, with their deadline. */
+    private final Map<Session, Long> awaitingPeerInfo = new java.util.IdentityHashMap<>();
     private long now;
 
     public ConnCheckService(RtmfpEndpoint endpoint, TcFlowService tc, StartupPackets packets, Set<ConnChecks.Socket> sockets,
@@ -87,18 +91,29 @@ public final class ConnCheckService implements TcFlowService.ConnCheck {
     }
 
     @Override
+    public void connected(TcSession session, long now) {
+        awaitingPeerInfo.put(session.session(), now + SET_PEER_INFO_WITHIN_MILLIS);
+    }
+
+    @Override
     public void start(TcSession session, List<InetSocketAddress> reported, long now) {
         this.now = now;
         Session s = session.session();
-        if (checks.start(s, s.peerId(), s.address(), reported, now)) {
+        awaitingPeerInfo.remove(s);
+        if (checks.checking(s)) {
+            endpoint.counters().increment("conncheck.repeated-set-peer-info"); // the check under way goes on
+        } else if (checks.start(s, s.peerId(), s.address(), reported, now)) {
             endpoint.counters().increment("conncheck.started");
         } else {
-            endpoint.counters().increment("conncheck.not-started"); // a second setPeerInfo, or too many at once
+            // conncheck.max_checks under way: the session ends without results (the client may retry).
+            endpoint.counters().increment("conncheck.busy");
+            s.close(now);
         }
     }
 
     @Override
     public void closed(Session session) {
+        awaitingPeerInfo.remove(session);
         checks.cancel(session);
     }
 
@@ -118,6 +133,15 @@ public final class ConnCheckService implements TcFlowService.ConnCheck {
         if (checks.nextDeadline() <= now) {
             checks.onTimer(now);
         }
+        if (!awaitingPeerInfo.isEmpty()) {
+            List<Session> late = awaitingPeerInfo.entrySet().stream().filter(e -> e.getValue() <= now).map(Map.Entry::getKey).toList();
+            for (Session s : late) {
+                awaitingPeerInfo.remove(s);
+                endpoint.counters().increment("conncheck.no-set-peer-info");
+                s.close(now);
+                endpoint.service(s, now);
+            }
+        }
     }
 
     public int active() {
@@ -130,6 +154,10 @@ public final class ConnCheckService implements TcFlowService.ConnCheck {
             @Override
             public String unavailable() {
                 return why;
+            }
+
+            @Override
+            public void connected(TcSession session, long now) {
             }
 
             @Override

@@ -134,6 +134,11 @@ public final class ConnChecks<K> {
         return byKey.size();
     }
 
+    /** Whether the key's check is under way. */
+    public boolean checking(K key) {
+        return byKey.containsKey(key);
+    }
+
     /** Datagrams on the extra sockets that were not an RHello of a live check. */
     public long ignored() {
         return ignored;

@@ -40,6 +40,9 @@ public final class TcFlowService implements FlowDispatcher.Service {
         /** Null when this server can run checks; else why not (the connect's refusal). */
         String unavailable();
 
+        /** A conncheck NetConnection is connected; its setPeerInfo is awaited. */
+        void connected(TcSession session, long now);
+
         /** Starts the check of a connected conncheck NetConnection (its setPeerInfo addresses). */
         void start(TcSession session, List<java.net.InetSocketAddress> reported, long now);
 
@@ -265,6 +268,7 @@ public final class TcFlowService implements FlowDispatcher.Service {
         connChecking.add(tc.session());
         counters.increment("conncheck.connect");
         tc.accept(c.transactionId(), info, serverKeepaliveMillis, peerKeepaliveMillis, now);
+        check.connected(tc, now);
     }
 
     /** §5.4: the client's own addresses, kept for Redirects; no address at all is valid too. */
