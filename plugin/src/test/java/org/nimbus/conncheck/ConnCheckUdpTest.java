@@ -10,6 +10,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nimbus.conformance.cli.ConnCheck;
+import org.nimbus.conformance.client.ConnectOptions;
+import org.nimbus.conformance.client.RtmfpClient;
+import org.nimbus.conformance.client.Session;
+import org.nimbus.conformance.tc.Command;
+import org.nimbus.conformance.tc.ConnectStyle;
+import org.nimbus.conformance.tc.NetConnection;
+import org.nimbus.conformance.tc.TcMessage;
 import org.nimbus.conformance.cli.ConnCheckSuite;
 import org.nimbus.conformance.cli.Outcome;
 import org.nimbus.conformance.cli.Target;
@@ -57,6 +64,50 @@ class ConnCheckUdpTest {
             long open = s.server().loop().submit(() -> s.server().endpoint().sessions().stream()
                     .filter(x -> x.isOpen()).count()).get();
             assertEquals(0, open, "the server closed both sessions after their results");
+        }
+    }
+
+    /** A client that connects and sends setPeerInfo but answers no probe: its check runs its full 2.5 s. */
+    private static NetConnection silentCheck(RtmfpClient client, int port) throws Exception {
+        String uri = "rtmfp://127.0.0.1:" + port + "/conncheck";
+        Session s = client.connect(uri, ConnectOptions.defaults().timeout(T));
+        NetConnection nc = new NetConnection(s);
+        assertTrue(nc.connect("conncheck", uri, ConnectStyle.FLASH, T).success());
+        // Sent without waiting for the _result: a session refused for max_checks is closed at once.
+        nc.send(new Command("setPeerInfo", nc.nextTransactionId(), java.util.Arrays.asList(null,
+                "10.9.8.7:" + client.transport().localPort())), TcMessage.COMMAND_AMF0);
+        return nc;
+    }
+
+    @Test
+    void beyondMaxChecksASessionIsClosedWithoutResultsAndAnUnansweringClientGetsAllFalse() throws Exception {
+        int port = Red5Install.freeUdpPort();
+        try (RendezvousTestServer.Running s = RendezvousTestServer.start(List.of(new InetSocketAddress("127.0.0.1", port)),
+                List.of(new InetSocketAddress("127.0.0.1", Red5Install.freeUdpPort()),
+                        new InetSocketAddress("127.0.0.2", Red5Install.freeUdpPort()),
+                        new InetSocketAddress("127.0.0.3", Red5Install.freeUdpPort())), 1);
+             RtmfpClient first = new RtmfpClient(); RtmfpClient second = new RtmfpClient()) {
+            NetConnection nc = silentCheck(first, port);
+            Session a = nc.session();
+            long t0 = System.nanoTime();
+            Session b = silentCheck(second, port).session();
+            b.awaitClosedByPeer(T); // the one check allowed is under way
+            assertTrue(b.pending().stream().noneMatch(m -> new String(m.data(), java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .contains("ConnectivityCheck")), "no results for a check that never started");
+            Command status = nc.awaitCommand("onStatus", Duration.ofSeconds(5));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            var info = status.infoObject();
+            assertEquals("NetConnection.ConnectivityCheck.Results", info.get("code"));
+            assertEquals(false, info.get("receiveSameAddressDifferentPortAllowed"), info.toString());
+            assertEquals(false, info.get("receiveDifferentAddressDifferentPortAllowed"), info.toString());
+            assertEquals(false, info.get("sendAfterIntroductionAllowed"), info.toString());
+            assertEquals(false, info.get("publicAddressIsLocal"), info.toString());
+            assertTrue(ms >= 2000 && ms < 5000, "unanswered probes end the check after their tries: " + ms + " ms");
+            a.awaitClosedByPeer(T);
+            Map<String, Long> counters = s.server().loop().submit(() -> s.server().endpoint().counters().snapshot()).get();
+            assertEquals(1L, counters.get("conncheck.busy"), counters.toString());
+            assertEquals(10L, counters.get("conncheck.probe"), "5 tries from each of two sockets: " + counters);
+            assertEquals(5L, counters.get("conncheck.forwarded-ihello"), counters.toString());
         }
     }
 

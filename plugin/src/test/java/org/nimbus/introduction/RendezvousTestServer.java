@@ -58,6 +58,12 @@ public final class RendezvousTestServer {
      * address) as the plugin binds them from conncheck.*; empty: a conncheck connect is refused.
      */
     public static Running start(List<InetSocketAddress> binds, List<InetSocketAddress> conncheck) throws java.io.IOException {
+        return start(binds, conncheck, 100);
+    }
+
+    /** As above, with at most {@code maxChecks} connectivity checks at once (conncheck.max_checks). */
+    public static Running start(List<InetSocketAddress> binds, List<InetSocketAddress> conncheck, int maxChecks)
+            throws java.io.IOException {
         PeerDirectory peers = new PeerDirectory();
         FlowDispatcher flows = new FlowDispatcher();
         TcFlowService[] tc = new TcFlowService[1];
@@ -88,7 +94,7 @@ public final class RendezvousTestServer {
             tc[0].connCheck(ConnCheckService.unavailable("this server runs no connectivity check (conncheck.other_port is not set)"));
         } else {
             try {
-                cc = ConnCheckSockets.start(server, tc[0], conncheck.get(0), conncheck.get(1), conncheck.get(2), 100);
+                cc = ConnCheckSockets.start(server, tc[0], conncheck.get(0), conncheck.get(1), conncheck.get(2), maxChecks);
             } catch (java.io.IOException e) {
                 server.close();
                 throw e;
