@@ -59,8 +59,9 @@ class ConnCheckUdpTest {
             Outcome o = new ConnCheckSuite().cases().get(0).run(
                     new Target("rtmfp://127.0.0.1:" + port + "/", T)).outcome();
             assertEquals(Outcome.Verdict.PASS, o.verdict(), o.detail());
+            assertEquals(0, org.nimbus.conformance.cli.Main.run("rtmfp://127.0.0.1:" + port + "/", "--conncheck"), "--conncheck");
             Map<String, Long> counters = s.server().loop().submit(() -> s.server().endpoint().counters().snapshot()).get();
-            assertEquals(2L, counters.get("conncheck.results"), counters.toString());
+            assertEquals(3L, counters.get("conncheck.results"), counters.toString());
             long open = s.server().loop().submit(() -> s.server().endpoint().sessions().stream()
                     .filter(x -> x.isOpen()).count()).get();
             assertEquals(0, open, "the server closed both sessions after their results");
@@ -121,6 +122,7 @@ class ConnCheckUdpTest {
                     r.notOffered());
             Outcome o = new ConnCheckSuite().cases().get(0).run(new Target("rtmfp://127.0.0.1:" + port + "/", T)).outcome();
             assertEquals(Outcome.Verdict.NA, o.verdict(), o.detail());
+            assertEquals(2, org.nimbus.conformance.cli.Main.run("rtmfp://127.0.0.1:" + port + "/", "--conncheck"), "refused: exit 2");
         }
     }
 }
