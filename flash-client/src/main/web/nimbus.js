@@ -89,7 +89,9 @@
       }
       const registryPort = opts.registryPort || 1936;
       const wsScheme = location.protocol === 'https:' ? 'wss' : 'ws';
-      const proxyUrl = opts.registryWsUrl || `${wsScheme}://${opts.server}:5081/`;
+      // The registry WebSocket is served by Red5's Tomcat beside the page: same origin when the page comes from opts.server.
+      const proxyUrl = opts.registryWsUrl || (opts.server === location.hostname
+        ? `${wsScheme}://${location.host}/nimbus/registry` : `${wsScheme}://${opts.server}:5080/nimbus/registry`);
       connecting = new Promise((resolve, reject) => {
         Nimbus._settle = { resolve, reject };
         const readyTimer = setTimeout(() => {
