@@ -26,7 +26,9 @@ public class RegistryWebSocketListener implements ServletContextListener {
         try {
             endpoint = RegistryWebSocket.deploy(context, RegistryWebSocketListener::protocol, List.of(RegistryWebSocket.PATH));
         } catch (DeploymentException e) {
-            log.error("Nimbus registry WebSocket not served: {}", e.getMessage());
+            // Red5's TomcatLoader filters Tomcat's WsSci out of every context when websocketEnabled is true
+            log.error("Nimbus registry WebSocket not served: {} (is websocketEnabled true on the tomcat.server bean of"
+                    + " conf/jee-container.xml? it must be false; and tomcat-websocket must be in plugins/)", e.getMessage());
             return;
         }
         RegistryLauncher registry = RegistryLauncher.current();
