@@ -301,25 +301,24 @@ public final class RegistryWebSocket implements AutoCloseable {
         }
 
         private void sent(SendResult result) {
-            ByteBuffer next;
-            CloseReason close = null;
+            ByteBuffer next = null;
+            CloseReason close;
             synchronized (this) {
                 if (!result.isOK()) {
-                    // the socket failed or timed out: the container ends the session and onClose follows
+                    // the socket failed or timed out: end the session (if the container has not) so onClose follows
                     log.debug("registry WebSocket {}: send failed: {}", ws.getId(), String.valueOf(result.getException()));
                     queue.clear();
                     queuedBytes = 0;
                     closing = true;
                     sending = false;
-                    return;
-                }
-                next = queue.poll();
-                if (next == null) {
+                    close = new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "send failed");
+                } else if ((next = queue.poll()) != null) {
+                    queuedBytes -= next.remaining();
+                    close = null;
+                } else {
                     sending = false;
                     close = closeWhenSent;
                     closeWhenSent = null;
-                } else {
-                    queuedBytes -= next.remaining();
                 }
             }
             if (next != null) {
