@@ -176,9 +176,10 @@ public final class RegistryWebSocket implements AutoCloseable {
      */
     public static final class Connection extends Endpoint implements StreamSession.Output {
         private final RegistryWebSocket owner;
-        private Session ws;
-        private StreamSession stream;
-        private long maxQueuedBytes;
+        // set in onOpen on a container thread, read by whichever thread writes or closes
+        private volatile Session ws;
+        private volatile StreamSession stream;
+        private volatile long maxQueuedBytes;
         // guarded by this
         private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
         private long queuedBytes;
