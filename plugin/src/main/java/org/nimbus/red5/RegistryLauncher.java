@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class RegistryLauncher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RegistryLauncher.class);
     public static final String JMX_NAME = "org.nimbus:type=Registry";
+    static final long WEB_SOCKET_PORT_GRACE_SECONDS = 120;
     private static volatile RegistryLauncher current;
 
     private final RegistryService service;
@@ -86,6 +87,8 @@ public final class RegistryLauncher implements AutoCloseable {
         l.bind(config);
         l.timer.scheduleWithFixedDelay(l::sweep, 1, 1, TimeUnit.SECONDS);
         l.timer.scheduleAtFixedRate(() -> log.info(l.service.stats().logLine()), 1, 1, TimeUnit.MINUTES);
+        // registry.ws.bind is served by the nimbus web app (its META-INF/context.xml): say so if none took it
+        l.timer.schedule(l::warnIfWebSocketPortUnserved, WEB_SOCKET_PORT_GRACE_SECONDS, TimeUnit.SECONDS);
         l.registerMBean();
         // SIGTERM ends Red5 without doStop: release the registry's ports from a hook too.
         l.shutdownHook = new Thread(l::close, "nimbus-registry-shutdown");
@@ -160,6 +163,13 @@ public final class RegistryLauncher implements AutoCloseable {
         List<InetSocketAddress> a = webSocketPort;
         webSocketPort = List.of();
         return a;
+    }
+
+    private synchronized void warnIfWebSocketPortUnserved() {
+        if (!webSocketPort.isEmpty()) {
+            log.warn("registry.ws.bind={} is not served: the nimbus web app did not start it within {} s (is webapps/nimbus"
+                    + " there, with its META-INF/context.xml?)", BindAddresses.describe(webSocketPort), WEB_SOCKET_PORT_GRACE_SECONDS);
+        }
     }
 
     /** An endpoint served elsewhere (the web app's WebSocket) that {@link #close()} must end too; closed at once if this is. */
