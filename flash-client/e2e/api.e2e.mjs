@@ -7,7 +7,7 @@
 // boundary with emoji, one user under two spellings, an account that disconnects and comes
 // back, connect() after a failed one, and clear errors for calls that cannot be served.
 //
-//   node api.e2e.mjs --base http://127.0.0.1:5080 --registry-port 1936 --registry-ws URL
+//   node api.e2e.mjs --base http://127.0.0.1:5080 --registry-port 1936 --registry-ws ws://127.0.0.1:5080/nimbus/registry
 //
 // Exit 0 only when every step passed.
 import { parseArgs } from 'node:util';

@@ -5,7 +5,9 @@
 // A's list. Screenshots go to --artifacts. Exit 0 only when every step passed.
 //
 //   node chat.e2e.mjs --base http://127.0.0.1:5080 --registry-port 1936 \
-//        --registry-ws ws://127.0.0.1:5081/ --artifacts out/ [--account alice] [--restart]
+//        [--registry-ws ws://127.0.0.1:5080/nimbus/registry] --artifacts out/ [--account alice] [--restart]
+//
+// Without --registry-ws the page uses nimbus.js's default: the same-origin /nimbus/registry.
 //
 // With --restart it also proves reconnection: it prints "RESTART SERVER", expects whoever
 // runs it to restart the server and then write a line to its stdin, and checks that both pages
@@ -28,8 +30,8 @@ const { values: opt } = parseArgs({
     restart: { type: 'boolean', default: false },
   },
 });
-if (!opt.base || !opt['registry-port'] || !opt['registry-ws']) {
-  console.error('usage: chat.e2e.mjs --base URL --registry-port N --registry-ws URL [--artifacts DIR] [--account NAME]');
+if (!opt.base || !opt['registry-port']) {
+  console.error('usage: chat.e2e.mjs --base URL --registry-port N [--registry-ws URL] [--artifacts DIR] [--account NAME]');
   process.exit(2);
 }
 if (!fs.existsSync(opt.chromium)) {
@@ -40,7 +42,8 @@ const TIMEOUT = Number(opt.timeout);
 fs.mkdirSync(opt.artifacts, { recursive: true });
 // screenshots of an earlier run must not pass for this one's
 for (const f of fs.readdirSync(opt.artifacts)) if (f.endsWith('.png')) fs.rmSync(path.join(opt.artifacts, f));
-const pageUrl = `${opt.base.replace(/\/$/, '')}/?registryPort=${opt['registry-port']}&registryWs=${encodeURIComponent(opt['registry-ws'])}`;
+const pageUrl = `${opt.base.replace(/\/$/, '')}/?registryPort=${opt['registry-port']}`
+  + (opt['registry-ws'] ? `&registryWs=${encodeURIComponent(opt['registry-ws'])}` : '');
 const t0 = Date.now();
 const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 const step = text => console.log(`step ok (${since()}): ${text}`);

@@ -35,7 +35,7 @@ class PageApiE2EIT {
             Process node = new ProcessBuilder(List.of("node", script.toString(),
                     "--base", "http://127.0.0.1:" + red5.httpPort,
                     "--registry-port", Integer.toString(red5.registryTcpPort),
-                    "--registry-ws", "ws://127.0.0.1:" + red5.registryWsPort + "/",
+                    "--registry-ws", "ws://127.0.0.1:" + red5.httpPort + "/nimbus/registry",
                     "--chromium", chromium.toString()))
                     .directory(repo.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             boolean ended = node.waitFor(RUN_SECONDS, TimeUnit.SECONDS);
