@@ -86,6 +86,10 @@ public final class Red5Install implements AutoCloseable {
         if (!nimbusProperties.containsKey("registry.tcp.bind")) {
             nimbus.append("registry.tcp.bind=127.0.0.1:").append(registryTcp).append('\n');
         }
+        if (!nimbusProperties.containsKey("registry.demo_tokens")) {
+            // as in the install the build assembles: the demo page signs in through /demo/token
+            nimbus.append("registry.demo_tokens=true\n");
+        }
         nimbusProperties.forEach((k, v) -> nimbus.append(k).append('=').append(v).append('\n'));
         Files.writeString(home.resolve("conf/nimbus.properties"), nimbus.toString());
         return new Red5Install(home, rtmp, http, rtmfp, shutdown, registryTcp);
