@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
+import { NOISE, launch, steps } from './browser.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -44,24 +44,14 @@ fs.mkdirSync(opt.artifacts, { recursive: true });
 for (const f of fs.readdirSync(opt.artifacts)) if (f.endsWith('.png')) fs.rmSync(path.join(opt.artifacts, f));
 const pageUrl = `${opt.base.replace(/\/$/, '')}/?registryPort=${opt['registry-port']}`
   + (opt['registry-ws'] ? `&registryWs=${encodeURIComponent(opt['registry-ws'])}` : '');
-const t0 = Date.now();
-const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
-const step = text => console.log(`step ok (${since()}): ${text}`);
+const { since, step } = steps();
 
-// Console noise that says nothing about the page: chromium's favicon 404, AudioContext and GPU-stall
-// warnings, Ruffle's device-font and unimplemented-stub messages, its NetConnection logging.
-const NOISE = [/favicon/, /AudioContext/, /GPU stall/, /Unknown device font/, /Encountered stub/, /NetConnection/];
 const problems = [];
 // while the server restarts, the pages' refused WebSocket attempts (and Ruffle writing the
 // buffered hello into one of them) are expected
 let restarting = false;
 
-const browser = await chromium.launch({
-  executablePath: opt.chromium,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await launch(opt.chromium);
 
 async function openPage(label) {
   const context = await browser.newContext({ viewport: { width: 1180, height: 760 } });
