@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * The NetConnection answers the TC layer writes itself (RFC 7425 §5.2): {@code _result} and
  * {@code _error} with the caller's transaction ID, a null command object, then the value or the
- * info object. Clients act on {@code level} and {@code code} (interop notes).
+ * info object. Clients act on {@code level} and {@code code} (docs/interop.md).
  */
 public final class Replies {
     public static final String CONNECT_SUCCESS = "NetConnection.Connect.Success";

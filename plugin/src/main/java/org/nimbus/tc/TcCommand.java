@@ -17,7 +17,7 @@ import org.red5.io.object.Serializer;
  * AMF0, or in an AMF3 command (type 0x11) the same after one 0x00 byte, where values may switch
  * to AMF3 with marker 0x11. AMF goes through Red5's own codec (red5-io).
  *
- * <p>Clients differ on the command object (interop notes): RTMP puts a null after the
+ * <p>Clients differ on the command object (docs/interop.md): RTMP puts a null after the
  * transaction ID, librtmfp sends {@code connect} and {@code setPeerInfo} without it.
  * {@link #arguments()} therefore drops a leading null and keeps everything else.
  */

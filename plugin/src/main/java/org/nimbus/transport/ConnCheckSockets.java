@@ -19,8 +19,8 @@ import org.nimbus.tc.TcFlowService;
 
 /**
  * The connectivity check's network edge: the extra UDP sockets it probes from (another port on
- * the server's address, another address, the introduction's reply address), each on MINA like
- * the main endpoint, feeding {@link ConnCheckService} on the RTMFP loop, and the timer that ticks
+ * the server's address, another address, the introduction's reply address), each a
+ * {@link UdpTransport} of its own like the main endpoint's, feeding {@link ConnCheckService} on the RTMFP loop, and the timer that ticks
  * it. What arrives on them is bounded before it reaches the loop; the loop keeps nothing for a
  * datagram that is not a live check's RHello.
  */
@@ -30,6 +30,7 @@ public final class ConnCheckSockets implements AutoCloseable {
     private static final long TICK_MILLIS = 20;
 
     private final Map<ConnChecks.Socket, UdpTransport> transports = new EnumMap<>(ConnChecks.Socket.class);
+    private final Map<ConnChecks.Socket, org.nimbus.rtmfp.session.DatagramOutput> outputs = new EnumMap<>(ConnChecks.Socket.class);
     private final Map<ConnChecks.Socket, InetSocketAddress> addresses = new EnumMap<>(ConnChecks.Socket.class);
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "nimbus-conncheck-timer");
@@ -97,16 +98,17 @@ public final class ConnCheckSockets implements AutoCloseable {
                 });
             }
             settled.run();
-        }, a -> false);
+        });
         transports.put(kind, udp);
         addresses.put(kind, address);
         udp.bind(List.of(address));
+        outputs.put(kind, udp.output(0));
     }
 
     private void send(ConnChecks.Socket from, InetSocketAddress to, byte[] datagram) {
-        UdpTransport udp = transports.get(from);
-        if (udp != null) {
-            udp.send(addresses.get(from), to, datagram);
+        org.nimbus.rtmfp.session.DatagramOutput out = outputs.get(from);
+        if (out != null) {
+            out.send(to, datagram);
         }
     }
 

@@ -23,7 +23,7 @@ import org.nimbus.rtmfp.packet.Vectors;
 /**
  * The TC codec against real traffic: librtmfp's connect and setPeerInfo as MonaTiny received
  * them, and Nimbus's own connect reply + keepalive laid out byte for byte as MonaTiny's
- * (shared/vectors/tc-mona.json, RFC 7425 §5).
+ * (docs/vectors/tc-mona.json, RFC 7425 §5).
  */
 class TcCodecVectorTest {
     private static final HexFormat HEX = HexFormat.of();
@@ -50,7 +50,7 @@ class TcCodecVectorTest {
         assertEquals("connect", TcCommand.peekName(m));
         TcCommand c = TcCommand.decode(m);
         assertEquals("connect", c.name());
-        assertEquals(0.0, c.transactionId()); // 0.0, not 1.0 (interop notes)
+        assertEquals(0.0, c.transactionId()); // 0.0, not 1.0 (docs/interop.md)
         Map<?, ?> object = (Map<?, ?>) c.arguments().get(0); // no null before the object
         assertEquals("live", object.get("app"));
         assertEquals("rtmfp://127.0.0.1:19360", object.get("tcUrl"));

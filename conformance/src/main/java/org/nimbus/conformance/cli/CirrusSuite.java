@@ -45,9 +45,9 @@ public final class CirrusSuite implements Suite {
     @Override
     public List<ConformanceCase> cases() {
         return List.of(
-                new ConformanceCase("CI-01", "Cirrus samples", "key path, reg.cgi register and lookup, relay invite, direct session",
+                new ConformanceCase("CI-01", "7016 §3.5.1.1.2", "key path, reg.cgi register and lookup, relay invite, direct session",
                         CirrusSuite::videoPhone),
-                new ConformanceCase("CI-02", "Cirrus samples", "reg.cgi refuses a bad identity, escapes names, unregisters with identity=0",
+                new ConformanceCase("CI-02", "cirrus §Web service", "reg.cgi refuses a bad identity, escapes names, unregisters with identity=0",
                         CirrusSuite::webServiceEdges));
     }
 

@@ -59,6 +59,14 @@ final class IdleMix implements LoadMix {
                     client = new RtmfpClient();
                     Session s = client.connect(c.uri(), c.options());
                     handshake.recordNanos(System.nanoTime() - dueAt);
+                    if (c.spec().connect()) {
+                        // connect=true: a NetConnection open on the session, as a page holds one
+                        org.nimbus.conformance.tc.NetConnection nc = new org.nimbus.conformance.tc.NetConnection(s);
+                        String app = org.nimbus.conformance.client.RtmfpUri.parse(c.uri()).path();
+                        if (!nc.connect(app, c.uri(), org.nimbus.conformance.tc.ConnectStyle.FLASH, c.timeout()).success()) {
+                            throw new java.io.IOException("connect to " + app + " refused");
+                        }
+                    }
                     opened.incrementAndGet();
                     to.add(new Held(client, s));
                 } catch (Exception e) {

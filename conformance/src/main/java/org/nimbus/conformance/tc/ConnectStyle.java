@@ -1,7 +1,7 @@
 package org.nimbus.conformance.tc;
 
 /**
- * The two {@code connect} variants servers meet (interop notes, RFC 7425 §5.2): librtmfp's
+ * The two {@code connect} variants servers meet (docs/interop.md, RFC 7425 §5.2): librtmfp's
  * transaction id 0.0 with the argument object right after it, and Flash Player's 1.0.
  * Both use objectEncoding 3.
  */

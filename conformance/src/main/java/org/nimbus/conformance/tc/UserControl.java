@@ -5,7 +5,7 @@ import org.nimbus.conformance.wire.WireFormatException;
 
 /**
  * RTMP user control message on a TC flow (type 0x04): {@code event(2) | data}. Event 0x29 is the
- * RTMFP keepalive configuration, {@code u32 server ms | u32 peer ms} (interop notes).
+ * RTMFP keepalive configuration, {@code u32 server ms | u32 peer ms} (docs/interop.md).
  */
 public record UserControl(int event, byte[] data) {
     public static final int SET_KEEPALIVE = 0x29;

@@ -13,7 +13,7 @@ import org.nimbus.rtmfp.packet.Chunk;
  * The receiving side of one flow, RFC 7016 §3.6.3. User Data chunks go in
  * ({@link #onUserData}); whole messages come out as events, in sequence order, or as soon as
  * each is complete when the flow is unordered; acknowledgements come out when the session
- * asks for them ({@link #takeAck}). The receive buffer is bounded: a fragment that does not
+ * asks for them ({@link #takeAck}), owed when its {@link AckSchedule} says. The receive buffer is bounded: a fragment that does not
  * fit is dropped unacknowledged, and the free space is advertised in every ack. A flow may also
  * share a {@link ReceiveBudget} with others (its session's, under the endpoint's): then what it
  * holds counts there too, and it advertises and takes no more than the tightest of them allows.
@@ -70,11 +70,7 @@ public final class RecvFlow {
     /** The Flow Exception code of a flow rejected for holding a full budget's turn too long. */
     public static final long TURN_LOST = 1;
 
-    private boolean ackPending;
-    private boolean ackUrgent;
-    private long ackDueAt = Long.MAX_VALUE;
-    /** Blocks advertised in our last ack; starts low so the first data is acknowledged at once. */
-    private long advertisedBlocks;
+    private final AckSchedule acks = new AckSchedule();
 
     public RecvFlow(long flowId, byte[] metadata, OptionalLong returnAssociation, long bufferCapacity) {
         this(flowId, metadata, returnAssociation, bufferCapacity, null);
@@ -148,7 +144,7 @@ public final class RecvFlow {
 
     public void setBufferCapacity(long bytes) {
         capacity = Math.max(0, bytes);
-        requestAck(true, Long.MIN_VALUE);
+        acks.requestNow();
     }
 
     /** Unordered: deliver each message once complete, regardless of the ones before it. */
@@ -169,7 +165,7 @@ public final class RecvFlow {
             deliver();
             checkComplete();
             settleOverdraft();
-            requestAck(true, Long.MIN_VALUE);
+            acks.requestNow();
         }
     }
 
@@ -191,7 +187,7 @@ public final class RecvFlow {
         state = State.REJECTED;
         exceptionCode = code;
         discardAll();
-        requestAck(true, Long.MIN_VALUE);
+        acks.requestNow();
     }
 
     /**
@@ -237,7 +233,7 @@ public final class RecvFlow {
 
     /** A Buffer Probe (§3.6.2.3.2) asks for an ack with the current window. */
     public void onBufferProbe() {
-        requestAck(true, Long.MIN_VALUE);
+        acks.requestNow();
     }
 
     /**
@@ -253,7 +249,7 @@ public final class RecvFlow {
         long fsn = chunk.forwardSequenceNumber();
         boolean fresh = !received.contains(seq);
         // §3.6.3.2: acknowledge at once whatever the sender needs to hear quickly
-        boolean urgent = advertisedBlocks < 2 || chunk.abandon() || received.rangeCount() != 1 || !fresh;
+        boolean urgent = acks.windowWasClosed() || chunk.abandon() || received.rangeCount() != 1 || !fresh;
         boolean keep = fresh && !chunk.abandon() && state == State.OPEN && !released;
         if (keep && bufferedBytes + chunk.dataLength() + FRAGMENT_OVERHEAD > HARD_LIMIT_FACTOR * capacity) {
             // Only an endless or oversized message gets here (in-order fragments may pass the
@@ -264,7 +260,7 @@ public final class RecvFlow {
         if (fresh) {
             Intake intake = admit(seq, fsn, keep ? chunk : null, now);
             if (intake != Intake.TAKEN) {
-                requestAck(true, now); // dropped: tell the sender our window again
+                acks.request(true, now); // dropped: tell the sender our window again
                 return intake;
             }
         }
@@ -290,7 +286,7 @@ public final class RecvFlow {
         deliver();
         checkComplete();
         settleOverdraft();
-        requestAck(urgent || state != State.OPEN, now);
+        acks.request(urgent || state != State.OPEN, now);
         return Intake.TAKEN;
     }
 
@@ -366,17 +362,6 @@ public final class RecvFlow {
         if (overdrawing && (buffer.isEmpty() || buffer.firstKey() > received.cumulative())) {
             overdrawing = false;
             budget.endOverdraw(this);
-        }
-    }
-
-    private void requestAck(boolean urgent, long now) {
-        if (!ackPending) {
-            ackPending = true;
-            ackDueAt = now == Long.MIN_VALUE ? Long.MIN_VALUE : now + DELAYED_ACK_MILLIS;
-        }
-        if (urgent) {
-            ackUrgent = true;
-            ackDueAt = Long.MIN_VALUE;
         }
     }
 
@@ -463,8 +448,8 @@ public final class RecvFlow {
             free(p.data.length + FRAGMENT_OVERHEAD);
             message.writeBytes(p.data);
         }
-        if (advertisedBlocks < 2) {
-            requestAck(true, Long.MIN_VALUE); // the window reopens: say so at once
+        if (acks.windowWasClosed()) {
+            acks.requestNow(); // the window reopens: say so at once
         }
         events.add(new FlowEvent.MessageReceived(flowId, from, message.toByteArray()));
     }
@@ -482,7 +467,7 @@ public final class RecvFlow {
             state = State.COMPLETE;
         }
         events.add(new FlowEvent.RecvFlowComplete(flowId));
-        requestAck(true, Long.MIN_VALUE);
+        acks.requestNow();
     }
 
     /**
@@ -490,9 +475,7 @@ public final class RecvFlow {
      * carrying user data (RFC 7016 §3.6.3.4.4). Nothing happens when no ack is owed.
      */
     public void ackNow() {
-        if (ackPending) {
-            requestAck(true, Long.MIN_VALUE);
-        }
+        acks.hurry();
     }
 
     /**
@@ -501,24 +484,24 @@ public final class RecvFlow {
      * so the sender need not wait for a probe or a retransmission to learn of it.
      */
     public void refreshWindow() {
-        if (state == State.OPEN && !released && advertisedBlocks < 2 && bufferBlocksAvailable() >= 2) {
-            requestAck(true, Long.MIN_VALUE);
+        if (state == State.OPEN && !released && acks.windowWasClosed() && bufferBlocksAvailable() >= 2) {
+            acks.requestNow();
         }
     }
 
     /** True when an acknowledgement is owed. */
     public boolean isAckPending() {
-        return ackPending;
+        return acks.pending();
     }
 
     /** True when the owed ack should go in the very next packet (§3.6.3.2). */
     public boolean isAckUrgent() {
-        return ackPending && ackUrgent;
+        return acks.urgent();
     }
 
     /** When the owed ack must be sent at the latest; {@code Long.MAX_VALUE} if none is owed. */
     public long ackDeadline() {
-        return ackPending ? ackDueAt : Long.MAX_VALUE;
+        return acks.deadline();
     }
 
     /**
@@ -569,10 +552,7 @@ public final class RecvFlow {
             return List.of();
         }
         out.add(new FlowChunk(Chunk.ACK_RANGES, payload));
-        advertisedBlocks = ack.bufferBlocksAvailable();
-        ackPending = false;
-        ackUrgent = false;
-        ackDueAt = Long.MAX_VALUE;
+        acks.sent(ack.bufferBlocksAvailable());
         return out;
     }
 }

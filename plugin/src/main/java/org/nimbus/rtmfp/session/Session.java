@@ -1,20 +1,12 @@
 package org.nimbus.rtmfp.session;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import org.nimbus.rtmfp.flow.AckChunk;
 import org.nimbus.rtmfp.flow.BufferProbeChunk;
 import org.nimbus.rtmfp.flow.CongestionControl;
-import org.nimbus.rtmfp.flow.FlowEvent;
 import org.nimbus.rtmfp.flow.FlowExceptionChunk;
-import org.nimbus.rtmfp.flow.FlowStart;
 import org.nimbus.rtmfp.flow.ReceiveBudget;
 import org.nimbus.rtmfp.flow.RecvFlow;
 import org.nimbus.rtmfp.flow.SendFlow;
@@ -22,18 +14,17 @@ import org.nimbus.rtmfp.flow.UserDataChunk;
 import org.nimbus.rtmfp.flow.WriteReceipt;
 import org.nimbus.rtmfp.handshake.Responder;
 import org.nimbus.rtmfp.packet.Chunk;
-import org.nimbus.rtmfp.packet.Datagram;
 import org.nimbus.rtmfp.packet.DatagramFraming;
 import org.nimbus.rtmfp.packet.MalformedException;
-import org.nimbus.rtmfp.packet.Packet;
 import org.nimbus.rtmfp.packet.PacketHeader;
 
 /**
  * One established RTMFP session on the responder side (RFC 7016 §3.5): its keys and address,
  * timestamps and echo (§3.5.2), ping/keepalive and idle timeout (§3.5.5), the close handshake
- * (§3.5.5.2), address mobility (§3.5.4), and the flows it multiplexes (§3.6). Packets from the
- * peer come in through {@link #onPacket}; {@link #flush} turns what is owed into datagrams.
- * Not thread-safe: the endpoint's single driving thread owns it.
+ * (§3.5.5.2), address mobility (§3.5.4), and the flows it multiplexes (§3.6, kept in its
+ * {@link FlowTable}). Packets from the peer come in through {@link #onPacket}; {@link #flush}
+ * turns what is owed into datagrams ({@link PacketAssembler}). Not thread-safe: the endpoint's
+ * single driving thread owns it.
  */
 public final class Session {
     public enum State { OPEN, NEAR_CLOSE, CLOSED }
@@ -42,11 +33,6 @@ public final class Session {
     public static final long REJECTED_FLOW = 1;
     /** Completed receive flows are remembered this long to acknowledge late retransmissions. */
     static final long COMPLETED_FLOW_LINGER_MILLIS = 120_000;
-    /** §3.5.2: a timestamp echo is only meaningful for this long after the timestamp arrived. */
-    private static final long ECHO_VALIDITY_MILLIS = 128_000;
-    /** Responder-mode session packets always carry a timestamp (docs/interop.md: 0x4a / 0x4e). */
-    private static final int FLAGS = PacketHeader.TIME_CRITICAL_REVERSE | PacketHeader.TIMESTAMP
-            | PacketHeader.MODE_RESPONDER;
 
     private final int id;
     private final int peerSessionId;
@@ -62,7 +48,6 @@ public final class Session {
     private InetSocketAddress address;
     private DatagramOutput output;
     private State state = State.OPEN;
-    private long sendSequenceNumber;
     private long lastReceived;
     private long lastSent;
     private long nearCloseSince;
@@ -73,21 +58,11 @@ public final class Session {
     private WriteReceipt closeAfter;
     private long closeAfterDeadline = Long.MAX_VALUE;
 
-    private int tsRx = -1;
-    private long tsRxTime;
-    private int tsEchoTx = -1;
-
     private InetSocketAddress probeAddress;
     private byte[] probeMessage;
 
-    private final ArrayDeque<Chunk> control = new ArrayDeque<>();
-    private final Map<Long, RecvFlow> recvFlows = new LinkedHashMap<>();
-    private final Map<Long, Long> completedRecvFlows = new LinkedHashMap<>();
-    private final Map<Long, SendFlow> sendFlows = new LinkedHashMap<>();
-    /** What the receive flows hold, under the endpoint's budget; made with the first flow. */
-    private ReceiveBudget recvBudget;
-    private long nextSendFlowId = 1;
-    private int packetsSinceAck;
+    private final FlowTable flows;
+    private final PacketAssembler packets;
     private Object attachment;
 
     Session(Responder.Established established, DatagramOutput output, long now, SessionConfig config,
@@ -105,6 +80,8 @@ public final class Session {
         this.replay = receiveFraming.sequenceNumbers() ? new ReplayWindow() : null;
         this.lastReceived = now;
         this.lastSent = now;
+        this.flows = new FlowTable(this, config, listener, counters, congestion);
+        this.packets = new PacketAssembler(peerSessionId, sendFraming, counters);
     }
 
     public int id() {
@@ -164,13 +141,11 @@ public final class Session {
         if (state != State.OPEN) {
             throw new IllegalStateException("session " + state);
         }
-        SendFlow flow = new SendFlow(nextSendFlowId++, metadata, returnAssociation, congestion);
-        sendFlows.put(flow.flowId(), flow);
-        return flow;
+        return flows.openSend(metadata, returnAssociation);
     }
 
     public RecvFlow recvFlow(long flowId) {
-        return recvFlows.get(flowId);
+        return flows.recv(flowId);
     }
 
     /**
@@ -178,7 +153,7 @@ public final class Session {
      * fragments included), as charged against {@link SessionConfig#sessionRecvBuffer}.
      */
     public long receiveBufferedBytes() {
-        return recvBudget == null ? 0 : recvBudget.used();
+        return flows.receiveBufferedBytes();
     }
 
     /**
@@ -191,7 +166,7 @@ public final class Session {
             throw new IllegalArgumentException("not a Forwarded IHello: " + forwardedIHello.type());
         }
         if (state == State.OPEN) {
-            control.add(forwardedIHello);
+            packets.queue(forwardedIHello);
         }
     }
 
@@ -208,7 +183,7 @@ public final class Session {
             // Only a repeated close request gets an answer after close (§3.5.5.2).
             for (Chunk c : opened.packet().chunks()) {
                 if (c.type() == Chunk.SESSION_CLOSE_REQUEST) {
-                    control.add(new Chunk(Chunk.SESSION_CLOSE_ACK, new byte[0]));
+                    packets.queue(new Chunk(Chunk.SESSION_CLOSE_ACK, new byte[0]));
                 }
             }
             return;
@@ -224,7 +199,7 @@ public final class Session {
         }
         lastReceived = now;
         if (header.hasTimestamp()) {
-            onTimestamp(header.timestamp(), now);
+            packets.onTimestamp(header.timestamp(), now);
         }
         if (header.hasTimestampEcho()) {
             long rtt = ((PacketHeader.timestampAt(now) - header.timestampEcho()) & 0xffff) * (long) PacketHeader.TIMESTAMP_MILLIS;
@@ -255,14 +230,14 @@ public final class Session {
                     case Chunk.ACK_BITMAP, Chunk.ACK_RANGES -> {
                         previous = null;
                         AckChunk ack = AckChunk.decode(c.type(), c.payload());
-                        SendFlow f = sendFlows.get(ack.flowId());
+                        SendFlow f = flows.send(ack.flowId());
                         if (f != null) {
                             f.onAck(ack, now);
                         }
                     }
                     case Chunk.BUFFER_PROBE -> {
                         previous = null;
-                        RecvFlow f = recvFlows.get(BufferProbeChunk.decode(c.payload()).flowId());
+                        RecvFlow f = flows.recv(BufferProbeChunk.decode(c.payload()).flowId());
                         if (f != null) {
                             f.onBufferProbe();
                         }
@@ -270,21 +245,21 @@ public final class Session {
                     case Chunk.FLOW_EXCEPTION -> {
                         previous = null;
                         FlowExceptionChunk e = FlowExceptionChunk.decode(c.payload());
-                        SendFlow f = sendFlows.get(e.flowId());
+                        SendFlow f = flows.send(e.flowId());
                         if (f != null) {
                             f.onException(e.exceptionCode());
                         }
                     }
                     case Chunk.PING -> {
                         previous = null;
-                        control.add(new Chunk(Chunk.PING_REPLY, c.payload()));
+                        packets.queue(new Chunk(Chunk.PING_REPLY, c.payload()));
                     }
                     case Chunk.PING_REPLY -> {
                         previous = null;
                         onPingReply(c.payload(), from, replies);
                     }
                     case Chunk.SESSION_CLOSE_REQUEST -> {
-                        control.add(new Chunk(Chunk.SESSION_CLOSE_ACK, new byte[0]));
+                        packets.queue(new Chunk(Chunk.SESSION_CLOSE_ACK, new byte[0]));
                         becomeClosed(now);
                     }
                     case Chunk.SESSION_CLOSE_ACK -> {
@@ -300,93 +275,21 @@ public final class Session {
         } catch (MalformedException e) {
             counters.increment("drop.malformed-chunk");
         }
-        if (userData && ++packetsSinceAck >= 2) {
-            // §3.6.3.4.4: acknowledge at least every second packet carrying user data.
-            packetsSinceAck = 0;
-            for (RecvFlow f : recvFlows.values()) {
-                f.ackNow();
-            }
+        if (userData) {
+            flows.onPacketWithUserData();
         }
         if (receiveBufferedBytes() < heldBefore) {
-            // room freed in the session's budget: flows that advertised none say so now
-            for (RecvFlow f : recvFlows.values()) {
-                f.refreshWindow();
-            }
+            flows.refreshWindows();
         }
-        dispatchEvents(now);
+        flows.dispatchEvents();
         closeIfLastMessageDone(now);
-    }
-
-    private void onTimestamp(int ts, long now) {
-        // §3.5.2: keep the most recent timestamp (modulo 2^16) and when it came.
-        if (tsRx < 0 || ((ts - tsRx) & 0xffff) < 0x8000) {
-            if (ts != tsRx) {
-                tsRx = ts;
-                tsRxTime = now;
-            }
-        }
     }
 
     private void onUserData(UserDataChunk chunk, ReceiveBudget endpointBudget, long now) {
         if (state != State.OPEN) {
             return; // closing: the layer above heard the close, nothing more is delivered or held
         }
-        RecvFlow flow = recvFlows.get(chunk.flowId());
-        if (flow == null) {
-            if (completedRecvFlows.containsKey(chunk.flowId())) {
-                return; // a late retransmission of a finished flow: nothing new to deliver
-            }
-            FlowStart start = FlowStart.of(chunk);
-            long code = recvFlows.size() >= config.maxRecvFlows() ? REJECTED_FLOW
-                    : start.acceptable() ? listener.onFlowStarting(this, start) : REJECTED_FLOW;
-            if (recvBudget == null) {
-                recvBudget = endpointBudget.child(config.sessionRecvBuffer());
-            }
-            flow = RecvFlow.open(start, config.recvFlowBuffer(), recvBudget, REJECTED_FLOW);
-            if (code != 0) {
-                flow.reject(code);
-                counters.increment("flow.rejected");
-            }
-            recvFlows.put(chunk.flowId(), flow);
-        }
-        long revokedBefore = endpointBudget.revokedTurns();
-        RecvFlow.Intake intake = flow.onUserData(chunk, now);
-        if (endpointBudget.revokedTurns() != revokedBefore) {
-            counters.increment("flow.turn-revoked"); // a flow held a full budget's turn too long: rejected
-        }
-        switch (intake) {
-            case OVER_FLOW_BUFFER -> counters.increment("drop.recv-flow-buffer");
-            case OVER_SESSION_BUDGET -> counters.increment("drop.recv-session-budget");
-            case OVER_ENDPOINT_BUDGET -> counters.increment("drop.recv-endpoint-budget");
-            case TAKEN -> {
-            }
-        }
-    }
-
-    private void dispatchEvents(long now) {
-        recv:
-        for (Iterator<RecvFlow> it = recvFlows.values().iterator(); it.hasNext(); ) {
-            RecvFlow flow = it.next();
-            for (FlowEvent e : flow.takeEvents()) {
-                if (state != State.OPEN) {
-                    break recv; // the listener closed the session, which let its receive flows go
-                }
-                if (e instanceof FlowEvent.MessageReceived m) {
-                    if (flow.state() != RecvFlow.State.REJECTED) {
-                        listener.onMessage(this, flow, m.message());
-                    }
-                } else if (e instanceof FlowEvent.RecvFlowComplete) {
-                    listener.onRecvFlowComplete(this, flow);
-                }
-            }
-        }
-        for (Iterator<SendFlow> it = sendFlows.values().iterator(); it.hasNext(); ) {
-            SendFlow flow = it.next();
-            flow.takeEvents();
-            if (flow.isComplete()) {
-                it.remove();
-            }
-        }
+        flows.onUserData(chunk, endpointBudget, now);
     }
 
     // ---- mobility (§3.5.4) ----
@@ -399,8 +302,7 @@ public final class Session {
         probeMessage = new byte[8];
         java.util.concurrent.ThreadLocalRandom.current().nextBytes(probeMessage);
         counters.increment("session.address-probe");
-        Packet p = Packet.of(header(now), new Chunk(Chunk.PING, probeMessage));
-        replies.send(from, seal(p));
+        replies.send(from, packets.single(new Chunk(Chunk.PING, probeMessage), now));
     }
 
     private void onPingReply(byte[] message, InetSocketAddress from, DatagramOutput replies) {
@@ -441,7 +343,7 @@ public final class Session {
         nearCloseSince = now;
         closeRequestDue = now;
         notifyClosed();
-        releaseRecvFlows();
+        flows.releaseRecvFlows();
     }
 
     private void becomeClosed(long now) {
@@ -450,17 +352,8 @@ public final class Session {
         }
         state = State.CLOSED;
         closedAt = now;
-        releaseRecvFlows();
-        sendFlows.clear();
+        flows.releaseAll();
         notifyClosed();
-    }
-
-    /** Forgets every receive flow, giving what they held back to the budgets. */
-    private void releaseRecvFlows() {
-        for (RecvFlow f : recvFlows.values()) {
-            f.release();
-        }
-        recvFlows.clear();
     }
 
     private void notifyClosed() {
@@ -493,15 +386,7 @@ public final class Session {
                 d = Math.min(lastReceived + config.idleTimeoutMillis(), keepaliveDue());
                 d = Math.min(d, closeAfterDeadline);
                 d = Math.min(d, congestion.nextDeadline());
-                for (RecvFlow f : recvFlows.values()) {
-                    d = Math.min(d, f.ackDeadline());
-                }
-                for (SendFlow f : sendFlows.values()) {
-                    d = Math.min(d, f.nextDeadline());
-                }
-                if (!completedRecvFlows.isEmpty()) {
-                    d = Math.min(d, completedRecvFlows.values().iterator().next() + COMPLETED_FLOW_LINGER_MILLIS);
-                }
+                d = flows.nextDeadline(d);
             }
         }
         return d;
@@ -519,127 +404,34 @@ public final class Session {
                 close(now);
             } else {
                 if (now >= keepaliveDue()) {
-                    control.add(new Chunk(Chunk.PING, new byte[0]));
+                    packets.queue(new Chunk(Chunk.PING, new byte[0]));
                 }
                 congestion.onTimer(now);
-                for (Iterator<Map.Entry<Long, Long>> it = completedRecvFlows.entrySet().iterator(); it.hasNext(); ) {
-                    if (now - it.next().getValue() >= COMPLETED_FLOW_LINGER_MILLIS) {
-                        it.remove();
-                    } else {
-                        break;
-                    }
-                }
+                flows.expireCompletedRecvFlows(now);
             }
         }
         if (state == State.NEAR_CLOSE && now >= closeRequestDue) {
-            control.add(new Chunk(Chunk.SESSION_CLOSE_REQUEST, new byte[0]));
+            packets.queue(new Chunk(Chunk.SESSION_CLOSE_REQUEST, new byte[0]));
             closeRequestDue = now + SessionConfig.CLOSE_RETRANSMIT_MILLIS;
         }
     }
 
     // ---- sending ----
 
-    /** Sends everything that is owed now: control chunks, acks, user data. */
+    /** Sends everything that is owed now: control chunks, acks, user data ({@link PacketAssembler}). */
     void flush(long now) {
-        retireCompletedRecvFlows(now);
+        flows.retireCompletedRecvFlows(now);
         if (output == null) {
             return;
         }
         for (int guard = 0; guard < 1024; guard++) {
-            PacketHeader header = header(now);
-            int budget = sendFraming.maxPacketSize(Datagram.MAX_SEND_SIZE, sendSequenceNumber) - header.size();
-            List<Chunk> chunks = new ArrayList<>();
-            budget = addControl(chunks, budget);
-            if (state == State.OPEN) {
-                budget = addAcks(chunks, budget, now, true);
-                budget = addUserData(chunks, budget, now);
-                addAcks(chunks, budget, now, false);
-            }
-            if (chunks.isEmpty()) {
+            byte[] datagram = packets.next(state == State.OPEN ? flows : null, now);
+            if (datagram == null) {
                 return;
             }
-            if (header.hasTimestampEcho()) {
-                tsEchoTx = header.timestampEcho();
-            }
-            output.send(address, seal(new Packet(header, chunks)));
+            output.send(address, datagram);
             lastSent = now;
         }
-    }
-
-    private void retireCompletedRecvFlows(long now) {
-        for (Iterator<RecvFlow> it = recvFlows.values().iterator(); it.hasNext(); ) {
-            RecvFlow f = it.next();
-            if (f.isComplete() && !f.isAckPending()) {
-                completedRecvFlows.put(f.flowId(), now);
-                f.release();
-                it.remove();
-            }
-        }
-    }
-
-    private int addControl(List<Chunk> chunks, int budget) {
-        while (!control.isEmpty()) {
-            Chunk c = control.peek();
-            if (c.size() > budget) {
-                if (chunks.isEmpty()) {
-                    control.poll(); // can never fit (an oversized ping to echo): drop it
-                    counters.increment("drop.oversized-control");
-                    continue;
-                }
-                break;
-            }
-            control.poll();
-            chunks.add(c);
-            budget -= c.size();
-        }
-        return budget;
-    }
-
-    private int addAcks(List<Chunk> chunks, int budget, long now, boolean onlyDue) {
-        for (RecvFlow f : recvFlows.values()) {
-            if (!f.isAckPending()) {
-                continue;
-            }
-            boolean due = f.isAckUrgent() || now >= f.ackDeadline();
-            if (onlyDue && !due || !onlyDue && chunks.isEmpty()) {
-                continue; // leftover acks only ride along in a packet that goes anyway
-            }
-            for (Chunk c : f.takeAck(budget)) {
-                chunks.add(c);
-                budget -= c.size();
-            }
-        }
-        return budget;
-    }
-
-    private int addUserData(List<Chunk> chunks, int budget, long now) {
-        for (SendFlow f : sendFlows.values()) {
-            if (budget <= Chunk.HEADER_SIZE || !f.isReadyToSend(now)) {
-                continue;
-            }
-            for (Chunk c : f.assemble(budget, now)) {
-                chunks.add(c); // the flow's own encoding: no copy until the packet is written
-                budget -= c.size();
-            }
-        }
-        return budget;
-    }
-
-    /** §3.5.2: timestamp always; the echo when a fresh one is owed. */
-    private PacketHeader header(long now) {
-        int ts = PacketHeader.timestampAt(now);
-        if (tsRx >= 0 && now - tsRxTime < ECHO_VALIDITY_MILLIS) {
-            int echo = (tsRx + (int) ((now - tsRxTime) / PacketHeader.TIMESTAMP_MILLIS)) & 0xffff;
-            if (echo != tsEchoTx) {
-                return new PacketHeader(FLAGS | PacketHeader.TIMESTAMP_ECHO, ts, echo);
-            }
-        }
-        return new PacketHeader(FLAGS, ts, 0);
-    }
-
-    private byte[] seal(Packet p) {
-        long ssn = sendFraming.sequenceNumbers() ? sendSequenceNumber++ : DatagramFraming.NO_SEQUENCE_NUMBER;
-        return sendFraming.seal(peerSessionId, ssn, p);
     }
 
     @Override
