@@ -53,6 +53,7 @@ public final class UdpTransport implements AutoCloseable {
     private final NioDatagramAcceptor acceptor = new NioDatagramAcceptor(ioThreads);
     private final AtomicLong handlerErrors = new AtomicLong();
     private final Predicate<InetSocketAddress> keepPeer;
+    private final SourceTally sources = new SourceTally();
 
     /**
      * @param inbox    gets every datagram
@@ -80,6 +81,7 @@ public final class UdpTransport implements AutoCloseable {
                 buf.get(data);
                 InetSocketAddress from = (InetSocketAddress) session.getRemoteAddress();
                 InetSocketAddress local = (InetSocketAddress) session.getLocalAddress();
+                sources.count(from.getAddress());
                 try {
                     inbox.offer(from, data, (to, datagram) -> send(local, to, datagram), () -> {
                         if (!keepPeer.test(from)) {
@@ -194,6 +196,11 @@ public final class UdpTransport implements AutoCloseable {
     }
 
     /** Per-remote-address IoSessions MINA holds now: only peers with RTMFP sessions keep one. */
+    /** Datagrams per source address (the status page's busiest sources). */
+    public SourceTally sources() {
+        return sources;
+    }
+
     public int peerCount() {
         return acceptor.getManagedSessionCount();
     }

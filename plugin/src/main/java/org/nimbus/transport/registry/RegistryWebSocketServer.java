@@ -85,6 +85,11 @@ public final class RegistryWebSocketServer implements AutoCloseable {
         public void onOpen(WebSocket conn, ClientHandshake handshake) {
             StreamSession s = new StreamSession(protocol, new StreamSession.Output() {
                 @Override
+                public String transport() {
+                    return "websocket";
+                }
+
+                @Override
                 public void write(byte[] bytes) {
                     if (conn instanceof WebSocketImpl impl && impl.outQueue.size() > MAX_QUEUED_FRAMES) {
                         conn.closeConnection(1008, "not reading");
