@@ -1,0 +1,184 @@
+package org.nimbus.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.nimbus.conformance.cli.Main;
+
+/**
+ * The status page and /nimbus/metrics against the assembled install behind HTTP Basic: wrong or
+ * missing credentials get 401; a kit load run (handshake mix) runs while the page's data and the
+ * metrics are fetched over and over, each answer within 100 ms; then the metrics carry the counts
+ * the run produced, and headless Chromium (flash-client/e2e/status.e2e.mjs) checks the plots are
+ * drawn and match the run, secrets are masked and markup in a value stays text. The screenshot is
+ * target/status-e2e/status.png.
+ */
+class StatusPageE2EIT {
+    private static final String USER = "<img src=x onerror=window.pwned=1>";
+    private static final String PASSWORD = "pw-" + Long.toHexString(System.nanoTime());
+    private static final String SECRET = "secret-" + Long.toHexString(System.nanoTime());
+    private static final Pattern ESTABLISHED = Pattern.compile("(\\d+) started, (\\d+) established, (\\d+) failed");
+    private static final long LIMIT_MILLIS = 100;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    void thePageAndTheMetricsShowWhatAKitRunDid() throws Exception {
+        Path install = Red5Install.assembled().toAbsolutePath();
+        Path repo = install.getParent().getParent().getParent();
+        Path chromium = Path.of(System.getProperty("nimbus.chromium", "/usr/bin/chromium"));
+        assertTrue(Files.isExecutable(chromium), "no Chromium at " + chromium + ": install Debian's chromium package");
+        try (Red5Install red5 = Red5Install.copy(Map.of("status.access", "basic", "status.user", USER,
+                "status.password", PASSWORD, "registry.secret", SECRET))) {
+            red5.start();
+            red5.awaitLine(Pattern.compile("Nimbus \\S+ started: RTMFP on udp"), Duration.ofSeconds(90));
+            red5.awaitHttp(Duration.ofSeconds(90));
+            String base = "http://127.0.0.1:" + red5.httpPort + "/nimbus/";
+            String good = basic(USER, PASSWORD);
+            for (String p : List.of("status", "status.json", "metrics")) {
+                assertEquals(401, get(base + p, null).statusCode(), p + " without credentials");
+                assertEquals(401, get(base + p, basic(USER, PASSWORD + "x")).statusCode(), p + " with a wrong password");
+                assertEquals(401, get(base + p, "Basic !!notbase64").statusCode(), p + " with garbage");
+                assertEquals(200, get(base + p, good).statusCode(), p + " with the right credentials");
+            }
+            HttpResponse<String> page = get(base + "status", good);
+            assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+            assertTrue(!page.body().contains("src=\"http") && !page.body().contains("href=\"http"), "no external assets");
+
+            // The load run, with the page's data and the metrics fetched throughout.
+            List<Long> millis = Collections.synchronizedList(new ArrayList<>());
+            AtomicBoolean running = new AtomicBoolean(true);
+            Thread poller = new Thread(() -> {
+                while (running.get()) {
+                    for (String p : List.of("status.json", "metrics")) {
+                        long t0 = System.nanoTime();
+                        try {
+                            HttpResponse<String> r = get(base + p, good);
+                            if (r.statusCode() == 200) {
+                                millis.add((System.nanoTime() - t0) / 1_000_000);
+                            }
+                        } catch (Exception e) {
+                            millis.add(Long.MAX_VALUE);
+                        }
+                    }
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "status-poller");
+            String uri = "rtmfp://127.0.0.1:" + red5.rtmfpPort + "/nimbus";
+            int established = 0;
+            for (int run = 0; run < 2; run++) {
+                if (run == 1) {
+                    poller.start(); // the first run without the poller, the second with it
+                }
+                String out = kit(uri);
+                Matcher m = ESTABLISHED.matcher(out);
+                assertTrue(m.find(), out);
+                assertEquals("0", m.group(3), out);
+                established += Integer.parseInt(m.group(2));
+            }
+            running.set(false);
+            poller.join(10_000);
+            List<Long> sorted = new ArrayList<>(millis);
+            Collections.sort(sorted);
+            assertTrue(sorted.size() > 10, "requests answered during the run: " + sorted.size());
+            long max = sorted.get(sorted.size() - 1);
+            System.out.printf("status.json and metrics under the handshake mix: n=%d p50 %d ms p99 %d ms max %d ms%n",
+                    sorted.size(), sorted.get(sorted.size() / 2), sorted.get(sorted.size() * 99 / 100), max);
+            assertTrue(max <= LIMIT_MILLIS, "an answer took " + max + " ms under load: " + sorted);
+
+            // The metrics carry the counts the runs produced.
+            String metrics = get(base + "metrics", good).body();
+            assertEquals(established, (long) value(metrics, "nimbus_rtmfp_handshakes_total{outcome=\"established\"}"), metrics);
+            assertEquals(established, (long) value(metrics, "nimbus_rtmfp_handshake_seconds_count"), metrics);
+            assertTrue(value(metrics, "nimbus_rtmfp_handshakes_total{outcome=\"rhello\"}") >= established, metrics);
+            for (String meter : List.of("nimbus_rtmfp_sessions ", "nimbus_rtmfp_receive_buffer_bytes ", "nimbus_registry_accounts ",
+                    "nimbus_tc_keys ", "nimbus_tc_publishes_total{transport=\"rtmfp\"}", "nimbus_app_connections{app=\"nimbus\",transport=\"rtmfp\"}",
+                    "nimbus_rtmfp_handshake_seconds_bucket{le=\"0.001\"}", "jvm_memory_used_bytes{")) {
+                assertTrue(metrics.contains("\n" + meter), "metrics lack " + meter + ":\n" + metrics);
+            }
+            assertTrue(metrics.contains("# TYPE nimbus_rtmfp_handshakes_total counter"), metrics);
+
+            // The page, in Chromium.
+            Path shot = install.getParent().resolve("status-e2e/status.png");
+            Files.deleteIfExists(shot);
+            Path log = Files.createTempFile("nimbus-status-e2e-", ".log");
+            Process node = new ProcessBuilder(List.of("node", repo.resolve("flash-client/e2e/status.e2e.mjs").toString(),
+                    "--base", "http://127.0.0.1:" + red5.httpPort, "--user", USER, "--password", PASSWORD,
+                    "--secret", SECRET, "--probe", USER, "--expect-handshakes", Integer.toString(established),
+                    "--screenshot", shot.toString(), "--chromium", chromium.toString()))
+                    .directory(repo.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            boolean ended = node.waitFor(120, TimeUnit.SECONDS);
+            if (!ended) {
+                node.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            String out = Files.readString(log, StandardCharsets.UTF_8);
+            System.out.println(out);
+            assertTrue(ended, "the status E2E run did not end:\n" + out);
+            assertEquals(0, node.exitValue(), () -> "status E2E failed:\n" + out + "\n--- Red5:\n" + red5.output());
+            assertTrue(out.contains("E2E PASS"), out);
+            assertTrue(Files.size(shot) > 10_000, "screenshot " + shot);
+        }
+    }
+
+    private static String kit(String uri) {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int code;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            code = Main.run(uri, "--load", "sessions=40,rate=40,duration=5s,mix=handshake");
+        } finally {
+            System.setOut(original);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+        original.print(out);
+        assertEquals(0, code, out);
+        return out;
+    }
+
+    /** The value of one sample line of the Prometheus text. */
+    private static double value(String metrics, String sample) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(sample + " ")) {
+                return Double.parseDouble(line.substring(sample.length() + 1).trim().split(" ")[0]);
+            }
+        }
+        throw new AssertionError("no sample " + sample + " in:\n" + metrics);
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<String> get(String url, String authorization) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET();
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
