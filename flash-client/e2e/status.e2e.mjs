@@ -59,7 +59,8 @@ try {
       return { plots, handshakes: f('handshakes'), sessions: f('sessions'), updated: document.body.dataset.updated };
     });
     const json = await page.evaluate(async () => (await fetch('status.json')).json());
-    const area = json.history.reduce((a, h) => a + h[2] * sampleSeconds, 0);
+    // each sample's rate covers the time since the sample before (the first: one interval)
+    const area = json.history.reduce((a, h, i) => a + h[2] * (i ? (h[0] - json.history[i - 1][0]) / 1000 : sampleSeconds), 0);
     seen.area = area;
     if (Math.round(area) >= expected || Date.now() > deadline) break;
     await page.waitForTimeout(1000);

@@ -68,8 +68,13 @@ public final class NimbusMetrics implements AutoCloseable {
                 .description("RTMFP sessions in the table now (open or closing)").register(registry);
         Gauge.builder("nimbus.rtmfp.receive.buffer", endpoint, RtmfpEndpoint::receiveBufferedBytes).baseUnit("bytes")
                 .description("bytes the receive flows of all sessions hold now").register(registry);
-        counters = endpoint.counters();
-        endpoint.counters().latencies(new RtmfpCounters.Latencies() {
+        bindCounters(endpoint.counters());
+    }
+
+    /** The endpoint's counters (bound as they appear) and its latency callback. */
+    void bindCounters(RtmfpCounters c) {
+        counters = c;
+        c.latencies(new RtmfpCounters.Latencies() {
             @Override
             public long start() {
                 return System.nanoTime();

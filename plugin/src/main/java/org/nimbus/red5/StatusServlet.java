@@ -72,6 +72,7 @@ final class StatusServlet extends HttpServlet {
             resp.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Nimbus is not started");
             return;
         }
+        long started = System.nanoTime();
         byte[] body;
         if ("/metrics".equals(path)) {
             resp.setContentType("text/plain; version=0.0.4; charset=utf-8");
@@ -80,6 +81,8 @@ final class StatusServlet extends HttpServlet {
             resp.setContentType("application/json; charset=utf-8");
             body = json(ops).toString().getBytes(StandardCharsets.UTF_8);
         }
+        // how long the answer took to compute (what the load test checks besides the round trip)
+        resp.setHeader("Server-Timing", String.format(java.util.Locale.ROOT, "app;dur=%.2f", (System.nanoTime() - started) / 1e6));
         resp.setContentLength(body.length);
         resp.getOutputStream().write(body);
     }
