@@ -39,6 +39,10 @@ class StatusPageE2EIT {
     private static final String SECRET = "secret-" + Long.toHexString(System.nanoTime());
     private static final Pattern ESTABLISHED = Pattern.compile("(\\d+) started, (\\d+) established, (\\d+) failed");
     private static final long LIMIT_MILLIS = 100;
+    private static final Pattern NIMBUS_APP = Pattern.compile("\\{\"name\":\"nimbus\",\"rtmfp\":(\\d+)");
+    private static final Pattern CONNECTED = Pattern.compile("NetConnections: (\\d+) connected to 'nimbus', 0 failed");
+    private static final Pattern LOOKUPS = Pattern.compile("lookups: (\\d+) found, 0 failed");
+    private static final int CALLERS = 4;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -72,6 +76,7 @@ class StatusPageE2EIT {
             }
             List<Long> millis = Collections.synchronizedList(new ArrayList<>());
             List<Double> serverMillis = Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.atomic.AtomicInteger mostRtmfpInNimbus = new java.util.concurrent.atomic.AtomicInteger();
             AtomicBoolean running = new AtomicBoolean(true);
             Thread poller = new Thread(() -> {
                 while (running.get()) {
@@ -83,6 +88,10 @@ class StatusPageE2EIT {
                                 millis.add((System.nanoTime() - t0) / 1_000_000);
                                 serverMillis.add(Double.parseDouble(r.headers().firstValue("Server-Timing").orElseThrow()
                                         .replaceFirst("^app;dur=", "")));
+                                Matcher app = NIMBUS_APP.matcher(r.body());
+                                if (app.find()) {
+                                    mostRtmfpInNimbus.accumulateAndGet(Integer.parseInt(app.group(1)), Math::max);
+                                }
                             }
                         } catch (Exception e) {
                             millis.add(Long.MAX_VALUE);
@@ -101,12 +110,24 @@ class StatusPageE2EIT {
                 if (run == 1) {
                     poller.start(); // the first run without the poller, the rest with it
                 }
-                String out = kit(uri);
+                String out = kit(uri, "--load", "sessions=40,rate=40,duration=5s,mix=handshake");
                 Matcher m = ESTABLISHED.matcher(out);
                 assertTrue(m.find(), out);
                 assertEquals("0", m.group(3), out);
                 established += Integer.parseInt(m.group(2));
             }
+            // NetConnections to the nimbus app (one session each), then registry lookups over TCP.
+            String calls = kit(uri, "--load", "sessions=" + CALLERS + ",rate=8,duration=2s,mix=call");
+            Matcher connected = CONNECTED.matcher(calls);
+            assertTrue(connected.find(), calls);
+            int netConnections = Integer.parseInt(connected.group(1));
+            assertEquals(CALLERS, netConnections, calls);
+            established += netConnections;
+            String lookupRun = kit(uri, "--registry-tcp", "127.0.0.1:" + red5.registryTcpPort, "--load",
+                    "sessions=10,rate=20,duration=2s,mix=lookup");
+            Matcher found = LOOKUPS.matcher(lookupRun);
+            assertTrue(found.find(), lookupRun);
+            long lookups = Long.parseLong(found.group(1));
             running.set(false);
             poller.join(10_000);
             List<Long> sorted = new ArrayList<>(millis);
@@ -120,12 +141,17 @@ class StatusPageE2EIT {
                     sorted.get(sorted.size() * 95 / 100), max, server.get(server.size() / 2), server.get(server.size() - 1));
             assertTrue(sorted.get(sorted.size() * 95 / 100) <= LIMIT_MILLIS, "round trips under load: " + sorted);
             assertTrue(server.get(server.size() - 1) <= LIMIT_MILLIS, "server-side times under load: " + server);
+            assertEquals(CALLERS, mostRtmfpInNimbus.get(), "the nimbus app's RTMFP connections seen during the call run");
 
             // The metrics carry the counts the runs produced.
             String metrics = get(base + "metrics", good).body();
             assertEquals(established, (long) value(metrics, "nimbus_rtmfp_handshakes_total{outcome=\"established\"}"), metrics);
             assertEquals(established, (long) value(metrics, "nimbus_rtmfp_handshake_seconds_count"), metrics);
             assertTrue(value(metrics, "nimbus_rtmfp_handshakes_total{outcome=\"rhello\"}") >= established, metrics);
+            assertEquals(netConnections, (long) value(metrics, "nimbus_tc_connects_total"), metrics);
+            assertEquals(lookups, (long) value(metrics, "nimbus_registry_lookups_total{transport=\"tcp\"}"), metrics);
+            assertEquals(lookups, (long) value(metrics, "nimbus_registry_lookup_seconds_count{transport=\"tcp\"}"), metrics);
+            assertEquals(0, (long) value(metrics, "nimbus_registry_connections{transport=\"tcp\"}"), "the lookup run's connections closed");
             for (String meter : List.of("nimbus_rtmfp_sessions ", "nimbus_rtmfp_receive_buffer_bytes ", "nimbus_registry_accounts ",
                     "nimbus_tc_keys ", "nimbus_tc_publishes_total{transport=\"rtmfp\"}", "nimbus_app_connections{app=\"nimbus\",transport=\"rtmfp\"}",
                     "nimbus_rtmfp_handshake_seconds_bucket{le=\"0.001\"}", "jvm_memory_used_bytes{")) {
@@ -155,13 +181,16 @@ class StatusPageE2EIT {
         }
     }
 
-    private static String kit(String uri) {
+    private static String kit(String uri, String... args) {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream original = System.out;
         int code;
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            code = Main.run(uri, "--load", "sessions=40,rate=40,duration=5s,mix=handshake");
+            String[] all = new String[args.length + 1];
+            all[0] = uri;
+            System.arraycopy(args, 0, all, 1, args.length);
+            code = Main.run(all);
         } finally {
             System.setOut(original);
         }
