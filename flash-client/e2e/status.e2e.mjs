@@ -44,6 +44,7 @@ try {
   page.on('pageerror', e => errors.push(String(e)));
   page.on('dialog', d => { errors.push('dialog: ' + d.message()); d.dismiss(); });
   await page.goto(`${opt.base.replace(/\/$/, '')}/nimbus/status`, { timeout: Number(opt.timeout) });
+  await page.waitForFunction(() => document.body.dataset.updated, null, { timeout: Number(opt.timeout) });
   // The run's handshakes must have reached a sample: wait until the plot's area says so.
   const sampleSeconds = 5;
   const deadline = Date.now() + Number(opt.timeout);
@@ -62,7 +63,7 @@ try {
     // each sample's rate covers the time since the sample before (the first: one interval)
     const area = json.history.reduce((a, h, i) => a + h[2] * (i ? (h[0] - json.history[i - 1][0]) / 1000 : sampleSeconds), 0);
     seen.area = area;
-    if (Math.round(area) >= expected || Date.now() > deadline) break;
+    if ((Math.round(area) >= expected && seen.handshakes === String(expected)) || Date.now() > deadline) break;
     await page.waitForTimeout(1000);
   }
   console.log(JSON.stringify(seen));

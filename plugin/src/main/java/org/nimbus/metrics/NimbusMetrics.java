@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -51,11 +50,10 @@ public final class NimbusMetrics implements AutoCloseable {
     private volatile Supplier<Iterable<App>> apps;
     private volatile Map<String, App> lastApps = Map.of();
     private final JvmMemoryMetrics jvmMemory = new JvmMemoryMetrics();
-    private final JvmThreadMetrics jvmThreads = new JvmThreadMetrics();
 
     public NimbusMetrics() {
+        // JVM memory only: thread-state meters dump every thread at a safepoint, stalling the loop too
         jvmMemory.bindTo(registry);
-        jvmThreads.bindTo(registry);
     }
 
     public PrometheusMeterRegistry registry() {

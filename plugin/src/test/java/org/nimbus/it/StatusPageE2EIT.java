@@ -86,8 +86,12 @@ class StatusPageE2EIT {
                             HttpResponse<String> r = get(base + p, good);
                             if (r.statusCode() == 200) {
                                 millis.add((System.nanoTime() - t0) / 1_000_000);
-                                serverMillis.add(Double.parseDouble(r.headers().firstValue("Server-Timing").orElseThrow()
-                                        .replaceFirst("^app;dur=", "")));
+                                double ms = Double.parseDouble(r.headers().firstValue("Server-Timing").orElseThrow()
+                                        .replaceFirst("^app;dur=", ""));
+                                serverMillis.add(ms);
+                                if (ms > 20) {
+                                    System.out.printf("slow %s: %.2f ms%n", p, ms);
+                                }
                                 Matcher app = NIMBUS_APP.matcher(r.body());
                                 if (app.find()) {
                                     mostRtmfpInNimbus.accumulateAndGet(Integer.parseInt(app.group(1)), Math::max);
@@ -136,10 +140,10 @@ class StatusPageE2EIT {
             long max = sorted.get(sorted.size() - 1);
             List<Double> server = new ArrayList<>(serverMillis);
             Collections.sort(server);
-            System.out.printf("status.json and metrics under the handshake mix: n=%d round trip p50 %d ms p95 %d ms max %d ms;"
+            System.out.printf("status.json and metrics under the handshake mix: n=%d round trip p50 %d ms p99 %d ms max %d ms;"
                             + " computed in p50 %.2f ms max %.2f ms%n", sorted.size(), sorted.get(sorted.size() / 2),
-                    sorted.get(sorted.size() * 95 / 100), max, server.get(server.size() / 2), server.get(server.size() - 1));
-            assertTrue(sorted.get(sorted.size() * 95 / 100) <= LIMIT_MILLIS, "round trips under load: " + sorted);
+                    sorted.get(sorted.size() * 99 / 100), max, server.get(server.size() / 2), server.get(server.size() - 1));
+            assertTrue(sorted.get(sorted.size() * 99 / 100) <= LIMIT_MILLIS, "round trips under load: " + sorted);
             assertTrue(server.get(server.size() - 1) <= LIMIT_MILLIS, "server-side times under load: " + server);
             assertEquals(CALLERS, mostRtmfpInNimbus.get(), "the nimbus app's RTMFP connections seen during the call run");
 
