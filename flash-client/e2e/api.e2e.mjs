@@ -7,12 +7,12 @@
 // boundary with emoji, one user under two spellings, an account that disconnects and comes
 // back, connect() after a failed one, and clear errors for calls that cannot be served.
 //
-//   node api.e2e.mjs --base http://127.0.0.1:5080 --registry-port 1936 --registry-ws URL
+//   node api.e2e.mjs --base http://127.0.0.1:5080 --registry-port 1936 --registry-ws ws://127.0.0.1:5080/nimbus/registry
 //
 // Exit 0 only when every step passed.
 import { parseArgs } from 'node:util';
 import fs from 'node:fs';
-import { chromium } from 'playwright-core';
+import { NOISE, launch, steps } from './browser.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -34,18 +34,10 @@ if (!fs.existsSync(opt.chromium)) {
 const TIMEOUT = Number(opt.timeout);
 const base = opt.base.replace(/\/$/, '');
 const server = new URL(base).hostname;
-const t0 = Date.now();
-const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
-const step = text => console.log(`step ok (${since()}): ${text}`);
-const NOISE = [/favicon/, /AudioContext/, /GPU stall/, /Unknown device font/, /Encountered stub/, /NetConnection/];
+const { since, step } = steps();
 const problems = [];
 
-const browser = await chromium.launch({
-  executablePath: opt.chromium,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await launch(opt.chromium);
 
 // The server's own page (the demo), with its handlers replaced by recorders: a page the test
 // fulfils itself would count as a public origin for Chromium's local-network checks.

@@ -5,7 +5,9 @@
 // A's list. Screenshots go to --artifacts. Exit 0 only when every step passed.
 //
 //   node chat.e2e.mjs --base http://127.0.0.1:5080 --registry-port 1936 \
-//        --registry-ws ws://127.0.0.1:5081/ --artifacts out/ [--account alice] [--restart]
+//        [--registry-ws ws://127.0.0.1:5080/nimbus/registry] --artifacts out/ [--account alice] [--restart]
+//
+// Without --registry-ws the page uses nimbus.js's default: the same-origin /nimbus/registry.
 //
 // With --restart it also proves reconnection: it prints "RESTART SERVER", expects whoever
 // runs it to restart the server and then write a line to its stdin, and checks that both pages
@@ -14,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
+import { NOISE, launch, steps } from './browser.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -28,8 +30,8 @@ const { values: opt } = parseArgs({
     restart: { type: 'boolean', default: false },
   },
 });
-if (!opt.base || !opt['registry-port'] || !opt['registry-ws']) {
-  console.error('usage: chat.e2e.mjs --base URL --registry-port N --registry-ws URL [--artifacts DIR] [--account NAME]');
+if (!opt.base || !opt['registry-port']) {
+  console.error('usage: chat.e2e.mjs --base URL --registry-port N [--registry-ws URL] [--artifacts DIR] [--account NAME]');
   process.exit(2);
 }
 if (!fs.existsSync(opt.chromium)) {
@@ -40,25 +42,16 @@ const TIMEOUT = Number(opt.timeout);
 fs.mkdirSync(opt.artifacts, { recursive: true });
 // screenshots of an earlier run must not pass for this one's
 for (const f of fs.readdirSync(opt.artifacts)) if (f.endsWith('.png')) fs.rmSync(path.join(opt.artifacts, f));
-const pageUrl = `${opt.base.replace(/\/$/, '')}/?registryPort=${opt['registry-port']}&registryWs=${encodeURIComponent(opt['registry-ws'])}`;
-const t0 = Date.now();
-const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
-const step = text => console.log(`step ok (${since()}): ${text}`);
+const pageUrl = `${opt.base.replace(/\/$/, '')}/?registryPort=${opt['registry-port']}`
+  + (opt['registry-ws'] ? `&registryWs=${encodeURIComponent(opt['registry-ws'])}` : '');
+const { since, step } = steps();
 
-// Console noise that says nothing about the page: chromium's favicon 404, AudioContext and GPU-stall
-// warnings, Ruffle's device-font and unimplemented-stub messages, its NetConnection logging.
-const NOISE = [/favicon/, /AudioContext/, /GPU stall/, /Unknown device font/, /Encountered stub/, /NetConnection/];
 const problems = [];
 // while the server restarts, the pages' refused WebSocket attempts (and Ruffle writing the
 // buffered hello into one of them) are expected
 let restarting = false;
 
-const browser = await chromium.launch({
-  executablePath: opt.chromium,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await launch(opt.chromium);
 
 async function openPage(label) {
   const context = await browser.newContext({ viewport: { width: 1180, height: 760 } });

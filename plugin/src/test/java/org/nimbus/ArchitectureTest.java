@@ -21,8 +21,7 @@ import org.nimbus.red5.NimbusPlugin;
  */
 class ArchitectureTest {
     private static final String[] SERVER_AND_NETWORK_LIBRARIES = {"org.red5..", "org.apache.mina..",
-        "org.apache.catalina..", "org.apache.tomcat..", "javax.servlet..", "org.java_websocket..",
-        "org.nimbus.shaded.websocket.."};
+        "org.apache.catalina..", "org.apache.tomcat..", "javax.servlet..", "javax.websocket.."};
     private static final String[] PROTOCOL_CORE = {"org.nimbus.rtmfp..", "org.nimbus.ratelimit..",
         "org.nimbus.introduction..", "org.nimbus.group..", "org.nimbus.registry.."};
     private static JavaClasses main;
@@ -62,7 +61,7 @@ class ArchitectureTest {
                 .orShould().dependOnClassesThat(resideInAPackage("org.apache.mina..")
                         .and(not(resideInAPackage("org.apache.mina.core.buffer.."))))
                 .orShould().dependOnClassesThat(resideInAnyPackage("org.springframework..", "org.apache.catalina..",
-                        "org.apache.tomcat..", "javax.servlet..", "org.java_websocket..", "org.nimbus.shaded.websocket..",
+                        "org.apache.tomcat..", "javax.servlet..", "javax.websocket..",
                         "org.nimbus.red5..", "org.nimbus.transport.."))
                 .check(main);
     }

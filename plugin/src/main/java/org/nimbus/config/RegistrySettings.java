@@ -11,8 +11,8 @@ public final class RegistrySettings {
     public static final Setting<List<InetSocketAddress>> TCP_BIND = new Setting<>("registry.tcp.bind", "*:1936",
             BIND_ACCEPTS, "TCP addresses of the registry for flash.net.Socket (length-prefixed JSON frames)",
             RegistrySettings::bindOrOff);
-    public static final Setting<List<InetSocketAddress>> WS_BIND = new Setting<>("registry.ws.bind", "*:5081",
-            BIND_ACCEPTS, "WebSocket addresses of the registry (binary messages carrying the same frames)",
+    public static final Setting<List<InetSocketAddress>> WS_BIND = new Setting<>("registry.ws.bind", "",
+            BIND_ACCEPTS, "a separate port for the registry WebSocket, besides /nimbus/registry on Red5's HTTP port",
             RegistrySettings::bindOrOff);
     public static final Setting<Boolean> POLICY_843 = new Setting<>("registry.policy843.enabled", "false",
             "true or false", "also answer Flash socket policy requests on TCP port 843 (all addresses)",

@@ -21,9 +21,8 @@ import org.slf4j.LoggerFactory;
  * with the registry secret. Anyone may claim any name here, so a real site replaces it with its
  * own sign-in that mints the same token (docs/registry-protocol.md), and it answers only when
  * switched on: {@code registry.demo_tokens} in nimbus.properties (false in the shipped
- * {@code conf/nimbus.properties}, true in the demo install the build assembles). A file that does
- * not set the key leaves the choice to the web app's init parameter of the same name (the demo
- * site's web.xml sets it); neither means off. Errors are plain text: 404 while off, 400 for a
+ * {@code conf/nimbus.properties} and when the key is absent, true in the demo install the build
+ * assembles): one switch, in the operator's file. Errors are plain text: 404 while off, 400 for a
  * missing or invalid name, 503 while the registry is not running.
  */
 public class DemoTokenServlet extends HttpServlet {
@@ -37,23 +36,18 @@ public class DemoTokenServlet extends HttpServlet {
 
     @Override
     public void init() {
-        enabled = enabled(NimbusPlugin.configFile(), getInitParameter(RegistrySettings.DEMO_TOKENS.key()));
+        enabled = enabled(NimbusPlugin.configFile());
         log.info("Nimbus demo token endpoint {}", enabled ? "on: it mints a token for any name" : "off");
     }
 
-    /** The switch: the file's {@code registry.demo_tokens} if it sets it, else the web app's parameter; off on any error. */
-    static boolean enabled(Path configFile, String webAppParameter) {
-        NimbusConfig config;
+    /** The switch: the file's {@code registry.demo_tokens}; off when it is absent or the file cannot be read. */
+    static boolean enabled(Path configFile) {
         try {
-            config = NimbusConfig.load(configFile);
+            return NimbusConfig.load(configFile).get(RegistrySettings.DEMO_TOKENS);
         } catch (IOException | ConfigException e) {
             log.warn("Nimbus demo token endpoint off: cannot read {}: {}", configFile, e.getMessage());
             return false;
         }
-        if (config.isSet(RegistrySettings.DEMO_TOKENS)) {
-            return config.get(RegistrySettings.DEMO_TOKENS);
-        }
-        return "true".equals(webAppParameter);
     }
 
     @Override

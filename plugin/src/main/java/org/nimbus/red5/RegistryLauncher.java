@@ -24,25 +24,33 @@ import org.nimbus.registry.RegistryService;
 import org.nimbus.registry.RegistryStats;
 import org.nimbus.transport.registry.PolicyServer;
 import org.nimbus.transport.registry.RegistryTcpServer;
-import org.nimbus.transport.registry.RegistryWebSocketServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts and stops the registry inside Red5: the service, its TCP, WebSocket and (optional)
- * port-843 endpoints, the once-a-second sweep (keepalive and frame timeouts), the minute's log
- * line and the JMX bean. Web apps start after the plugin, so they reach the running registry
- * through {@link #current()}. An endpoint that cannot bind is logged and skipped; the rest runs.
+ * Starts and stops the registry inside Red5: the service, its TCP and (optional) port-843
+ * endpoints, the once-a-second sweep (keepalive and frame timeouts), the minute's log line and
+ * the JMX bean. Web apps start after the plugin, so they reach the running registry through
+ * {@link #current()}: the nimbus web app serves its WebSocket (RegistryWebSocketListener, and
+ * RegistryWebSocketPortListener for {@code registry.ws.bind}) and {@link #attach}es it here, so
+ * that {@link #close()} ends those connections and ports too. An endpoint that cannot bind is
+ * logged and skipped; the rest runs.
  */
 public final class RegistryLauncher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RegistryLauncher.class);
     public static final String JMX_NAME = "org.nimbus:type=Registry";
+    static final long WEB_SOCKET_PORT_GRACE_SECONDS = 120;
     private static volatile RegistryLauncher current;
 
     private final RegistryService service;
     private final AccountTokens tokens;
     private final NetConnectionRegistry netConnections;
+    /** What the byte-stream transports speak (TCP here, WebSocket in the nimbus web app). */
+    private final RegistryProtocol protocol;
     private final List<AutoCloseable> endpoints = new ArrayList<>();
+    /** registry.ws.bind: the separate WebSocket port, until the web app takes it. */
+    private List<InetSocketAddress> webSocketPort;
+    private boolean closed;
     private final ScheduledExecutorService timer;
     private ObjectName jmxName;
     private Thread shutdownHook;
@@ -60,6 +68,8 @@ public final class RegistryLauncher implements AutoCloseable {
         service = new RegistryService(new InMemoryRegistryStore(), tokens, new GuestNames(new SecureRandom()),
                 Clock.systemUTC(), RegistrySettings.limits(config));
         netConnections = new NetConnectionRegistry(new RegistryProtocol(service));
+        protocol = new RegistryProtocol(service);
+        webSocketPort = config.get(RegistrySettings.WS_BIND);
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "nimbus-registry-timer");
             t.setDaemon(true);
@@ -77,6 +87,8 @@ public final class RegistryLauncher implements AutoCloseable {
         l.bind(config);
         l.timer.scheduleWithFixedDelay(l::sweep, 1, 1, TimeUnit.SECONDS);
         l.timer.scheduleAtFixedRate(() -> log.info(l.service.stats().logLine()), 1, 1, TimeUnit.MINUTES);
+        // registry.ws.bind is served by the nimbus web app (its META-INF/context.xml): say so if none took it
+        l.timer.schedule(l::warnIfWebSocketPortUnserved, WEB_SOCKET_PORT_GRACE_SECONDS, TimeUnit.SECONDS);
         l.registerMBean();
         // SIGTERM ends Red5 without doStop: release the registry's ports from a hook too.
         l.shutdownHook = new Thread(l::close, "nimbus-registry-shutdown");
@@ -86,7 +98,6 @@ public final class RegistryLauncher implements AutoCloseable {
     }
 
     private void bind(NimbusConfig config) {
-        RegistryProtocol protocol = new RegistryProtocol(service);
         List<InetSocketAddress> tcp = config.get(RegistrySettings.TCP_BIND);
         List<Integer> ports = tcp.stream().map(InetSocketAddress::getPort).toList();
         byte[] policy = PolicyFile.answer(ports.isEmpty() ? List.of(0) : ports);
@@ -100,16 +111,6 @@ public final class RegistryLauncher implements AutoCloseable {
             } catch (IOException e) {
                 server.close();
                 log.error("Nimbus registry: TCP disabled, {} (set registry.tcp.bind)", e.getMessage());
-            }
-        }
-        for (InetSocketAddress a : config.get(RegistrySettings.WS_BIND)) {
-            RegistryWebSocketServer ws = new RegistryWebSocketServer(protocol, a);
-            try {
-                ws.start();
-                endpoints.add(ws);
-                on.add("ws " + BindAddresses.describe(List.of(a)));
-            } catch (IOException e) {
-                log.error("Nimbus registry: WebSocket disabled on {}, {} (set registry.ws.bind)", a, e.getMessage());
             }
         }
         if (config.get(RegistrySettings.POLICY_843)) {
@@ -149,6 +150,39 @@ public final class RegistryLauncher implements AutoCloseable {
         jmxName = Jmx.register(JMX_NAME, RegistryMXBean.class, bean);
     }
 
+    /** The protocol of the byte-stream transports (TCP, WebSocket), over this registry's service. */
+    public RegistryProtocol protocol() {
+        return protocol;
+    }
+
+    /**
+     * The addresses of registry.ws.bind for the one caller that serves them (empty when unset);
+     * later calls get an empty list, so a web app started twice never binds them twice.
+     */
+    public synchronized List<InetSocketAddress> takeWebSocketPort() {
+        List<InetSocketAddress> a = webSocketPort;
+        webSocketPort = List.of();
+        return a;
+    }
+
+    private synchronized void warnIfWebSocketPortUnserved() {
+        if (!webSocketPort.isEmpty()) {
+            log.warn("registry.ws.bind={} is not served: the nimbus web app did not start it within {} s (is webapps/nimbus"
+                    + " there, with its META-INF/context.xml?)", BindAddresses.describe(webSocketPort), WEB_SOCKET_PORT_GRACE_SECONDS);
+        }
+    }
+
+    /** An endpoint served elsewhere (the web app's WebSocket) that {@link #close()} must end too; closed at once if this is. */
+    public void attach(AutoCloseable endpoint) {
+        synchronized (this) {
+            if (!closed) {
+                endpoints.add(endpoint);
+                return;
+            }
+        }
+        closeQuietly(endpoint);
+    }
+
     public RegistryService service() {
         return service;
     }
@@ -168,6 +202,7 @@ public final class RegistryLauncher implements AutoCloseable {
     /** Releases every port; safe to call twice (doStop and the shutdown hook). */
     @Override
     public synchronized void close() {
+        closed = true;
         if (current == this) {
             current = null;
         }
@@ -180,14 +215,18 @@ public final class RegistryLauncher implements AutoCloseable {
         }
         timer.shutdownNow();
         for (AutoCloseable e : endpoints) {
-            try {
-                e.close();
-            } catch (Exception ex) {
-                log.warn("closing a registry endpoint: {}", ex.toString());
-            }
+            closeQuietly(e);
         }
         endpoints.clear();
         Jmx.unregister(jmxName);
         jmxName = null;
+    }
+
+    private static void closeQuietly(AutoCloseable e) {
+        try {
+            e.close();
+        } catch (Exception ex) {
+            log.warn("closing a registry endpoint: {}", ex.toString());
+        }
     }
 }

@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  * protocol → reply frames. Optionally answers Flash's policy request when the stream starts with
  * '<' (no valid frame can: its length would be at least 1 GB). Errors become error frames or a
  * close; nothing thrown here reaches the transport's I/O thread. Calls for one connection must
- * come from one thread at a time, as MINA and Java-WebSocket guarantee.
+ * come from one thread at a time, as MINA and JSR 356 (§5.1, for message handlers) guarantee.
  */
 public final class StreamSession implements RegistryConnection {
     /** The transport's side: queue bytes to write; close once they are written. */

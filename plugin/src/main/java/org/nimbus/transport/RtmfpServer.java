@@ -15,7 +15,7 @@ import org.nimbus.tc.TcFlowService;
 
 /**
  * The RTMFP server as deployed: the protocol endpoint, the loop thread that owns it, and the
- * MINA UDP transport that feeds it. Start binds the sockets; close says goodbye to every
+ * UDP transport that feeds it. Start binds the sockets; close says goodbye to every
  * session, then releases the sockets.
  */
 public final class RtmfpServer implements AutoCloseable, TcFlowService.Loop {
@@ -27,7 +27,7 @@ public final class RtmfpServer implements AutoCloseable, TcFlowService.Loop {
         CryptoProvider crypto = new JcaCryptoProvider();
         this.endpoint = new RtmfpEndpoint(crypto, crypto.randomBytes(32), sessions, listener, new RtmfpCounters());
         this.loop = new RtmfpLoop(endpoint);
-        this.udp = new UdpTransport(loop::offer, endpoint::hasSessionAt);
+        this.udp = new UdpTransport(loop::offer);
     }
 
     /** Binds and starts; on failure nothing stays bound and no thread runs. */

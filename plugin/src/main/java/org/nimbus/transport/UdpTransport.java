@@ -1,223 +1,177 @@
 package org.nimbus.transport;
 
 import java.io.IOException;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.UnknownHostException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
-import org.apache.mina.core.buffer.IoBuffer;
-import org.apache.mina.core.service.IoHandlerAdapter;
-import org.apache.mina.core.session.ExpiringSessionRecycler;
-import org.apache.mina.core.session.IoSession;
-import org.apache.mina.transport.socket.DatagramSessionConfig;
-import org.apache.mina.transport.socket.nio.NioDatagramAcceptor;
 import org.nimbus.config.BindAddresses;
 import org.nimbus.rtmfp.session.DatagramOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The RTMFP UDP edge on Apache MINA's {@link NioDatagramAcceptor}. It copies each datagram out
- * of MINA's buffer and hands it to the protocol core with a reply path bound to the local
- * address it came in on. MINA keeps an IoSession per remote address; addresses that the core
- * holds no session for (handshakes, garbage, floods) have theirs closed at once, so spoofed
- * sources cannot make the transport grow.
+ * The RTMFP UDP edge on the JDK's non-blocking {@link DatagramChannel}s: one channel per bound
+ * address, all read by one I/O thread through a {@link Selector}. Each datagram is copied out and
+ * handed to the protocol core with a reply path that sends from the address it came in on. UDP
+ * has no connections, and this edge keeps no state per remote address: spoofed sources and
+ * floods leave nothing behind, and a handshake costs the edge one copy each way. (It ran on
+ * MINA's datagram acceptor once; that kept an IoSession per remote address whose creation, idle
+ * scans and expiry cost more CPU per short session than its handshake's key agreement:
+ * BENCHMARKS.md, "Handshake CPU".)
  */
 public final class UdpTransport implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UdpTransport.class);
-    /** Longer than any RTMFP idle timeout: an established peer's IoSession outlives quiet spells. */
-    private static final int SESSION_EXPIRY_SECONDS = 300;
-    /** Set once an IoSession's close is queued: writes after it would be silently dropped. */
-    private static final String RELEASED = "nimbus.released";
+    /** RFC 7016 datagrams stay under a path MTU; anything longer than this is not RTMFP and is cut. */
+    private static final int RECEIVE_SIZE = 8192;
+    private static final int SOCKET_BUFFER_BYTES = 1 << 20;
+    private static final Runnable NOTHING = () -> {
+    };
 
-    /**
-     * MINA's I/O thread runs on our executor: MINA then never interrupts it at dispose (its own
-     * executor is shut down with shutdownNow, which logged an InterruptedException and made
-     * dispose wait for the next 1 s select timeout); ours is left to finish on its own.
-     */
-    private final ExecutorService ioThreads = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "nimbus-rtmfp-udp");
-        t.setDaemon(true);
-        return t;
-    });
-    private final NioDatagramAcceptor acceptor = new NioDatagramAcceptor(ioThreads);
+    private final Inbox inbox;
+    private final List<DatagramChannel> channels = new ArrayList<>();
     private final AtomicLong handlerErrors = new AtomicLong();
-    private final Predicate<InetSocketAddress> keepPeer;
+    private Selector selector;
+    private Thread reader;
+    private volatile boolean closed;
     private final SourceTally sources = new SourceTally();
 
-    /**
-     * @param inbox    gets every datagram
-     * @param keepPeer tells whether a remote address has session state; MINA's per-address
-     *                 IoSession is closed once a datagram is settled for every other address
-     *                 (handshakes, garbage, floods), so they leave nothing behind
-     */
-    public UdpTransport(Inbox inbox, Predicate<InetSocketAddress> keepPeer) {
-        this.keepPeer = keepPeer;
-        acceptor.setSessionRecycler(new ExpiringSessionRecycler(SESSION_EXPIRY_SECONDS));
-        // UDP "sessions" hold no connection: unbinding need not close thousands of them one by
-        // one (with 10 000 peers that made shutdown hang in disconnectSessions).
-        acceptor.setCloseOnDeactivation(false);
-        DatagramSessionConfig cfg = acceptor.getSessionConfig();
-        cfg.setReuseAddress(false);
-        cfg.setReceiveBufferSize(1 << 20);
-        cfg.setSendBufferSize(1 << 20);
-        cfg.setReadBufferSize(2048);
-        cfg.setMinReadBufferSize(2048);
-        acceptor.setHandler(new IoHandlerAdapter() {
-            @Override
-            public void messageReceived(IoSession session, Object message) {
-                IoBuffer buf = (IoBuffer) message;
-                byte[] data = new byte[buf.remaining()];
-                buf.get(data);
-                InetSocketAddress from = (InetSocketAddress) session.getRemoteAddress();
-                InetSocketAddress local = (InetSocketAddress) session.getLocalAddress();
-                sources.count(from.getAddress());
-                try {
-                    inbox.offer(from, data, (to, datagram) -> send(local, to, datagram), () -> {
-                        if (!keepPeer.test(from)) {
-                            release(session);
-                        }
-                    });
-                } catch (RuntimeException e) {
-                    // The inbox promises not to throw; if it does, the I/O thread must survive.
-                    handlerErrors.incrementAndGet();
-                    log.warn("RTMFP inbox failed on a datagram from {}", from, e);
-                }
-            }
-
-            @Override
-            public void exceptionCaught(IoSession session, Throwable cause) {
-                handlerErrors.incrementAndGet();
-                log.debug("UDP session {} error", session.getRemoteAddress(), cause);
-            }
-        });
+    /** @param inbox gets every datagram, with the reply path of the address it arrived on */
+    public UdpTransport(Inbox inbox) {
+        this.inbox = inbox;
     }
 
-    /** Binds every address; on failure nothing stays bound and the error names the address. */
+    /** Binds every address and starts reading; on failure nothing stays bound and the error names the address. */
     public void bind(List<InetSocketAddress> addresses) throws IOException {
         try {
-            acceptor.bind(new ArrayList<SocketAddress>(addresses));
-        } catch (IOException e) {
-            acceptor.unbind();
+            selector = Selector.open();
+            for (InetSocketAddress a : addresses) {
+                DatagramChannel ch = DatagramChannel.open();
+                channels.add(ch);
+                ch.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
+                ch.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
+                // a wildcard bind is the dual-stack one: IPv6 and IPv4 (mapped) on one socket
+                ch.bind(a);
+                ch.configureBlocking(false);
+                ch.register(selector, SelectionKey.OP_READ, ch);
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
             throw new IOException("cannot bind RTMFP UDP " + BindAddresses.describe(addresses) + ": " + e.getMessage(), e);
         }
-        // MINA reports ::1 back as 0.0.0.1 (it treats IPv4-compatible IPv6 addresses as IPv4),
-        // so callers describe what they asked for; ports are never 0 (config requires 1..65535).
+        reader = new Thread(this::read, "nimbus-rtmfp-udp");
+        reader.setDaemon(true);
+        reader.start();
     }
 
-    /** Sends from one of our bound addresses; may be called from any thread. */
-    public void send(InetSocketAddress local, InetSocketAddress to, byte[] datagram) {
-        IoSession s;
-        try {
-            s = acceptor.newSession(to, boundAddress(local));
-        } catch (RuntimeException e) {
-            handlerErrors.incrementAndGet();
-            return; // unbound meanwhile (shutdown)
-        }
-        if (!writeUnlessReleased(s, datagram)) {
-            // This address's IoSession is being closed and MINA hands it out until it is gone; a
-            // write queued behind its close would be dropped (and reported written). Send once it
-            // is gone, on a fresh one: the recycler forgets a session before its close future fires.
-            s.getCloseFuture().addListener(f -> send(local, to, datagram));
-            return;
-        }
-        if (!keepPeer.test(to)) {
-            release(s);
-        }
-    }
-
-    /** Writes unless {@link #release} got there first; the lock orders the write before the close. */
-    private boolean writeUnlessReleased(IoSession s, byte[] datagram) {
-        synchronized (s) {
-            if (s.containsAttribute(RELEASED) || s.isClosing()) {
-                return false;
-            }
+    /** The I/O thread: drains every readable channel into the inbox. */
+    private void read() {
+        ByteBuffer buf = ByteBuffer.allocateDirect(RECEIVE_SIZE);
+        while (!closed) {
             try {
-                s.write(IoBuffer.wrap(datagram));
-            } catch (RuntimeException e) {
-                handlerErrors.incrementAndGet(); // lost as on any network; RTMFP senders retransmit
+                selector.select();
+                for (SelectionKey key : selector.selectedKeys()) {
+                    DatagramChannel ch = (DatagramChannel) key.attachment();
+                    SocketAddress from;
+                    while ((from = receive(ch, buf)) != null) {
+                        byte[] data = new byte[buf.flip().remaining()];
+                        buf.get(data);
+                        offer((InetSocketAddress) from, data, ch);
+                    }
+                }
+                selector.selectedKeys().clear();
+            } catch (ClosedSelectorException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                if (!closed) {
+                    handlerErrors.incrementAndGet();
+                    log.warn("RTMFP UDP read failed", e);
+                }
             }
-            return true;
         }
     }
 
-    /** Closes an address's IoSession after the writes already queued on it (once only). */
-    private void release(IoSession s) {
-        synchronized (s) {
-            if (s.setAttributeIfAbsent(RELEASED, Boolean.TRUE) == null) {
-                s.closeOnFlush();
-            }
+    private SocketAddress receive(DatagramChannel ch, ByteBuffer buf) {
+        buf.clear();
+        try {
+            return ch.receive(buf);
+        } catch (IOException e) {
+            // e.g. an ICMP port-unreachable reported on the socket: the next datagram is fine
+            handlerErrors.incrementAndGet();
+            return null;
+        }
+    }
+
+    private void offer(InetSocketAddress from, byte[] data, DatagramChannel ch) {
+        DatagramOutput replies = (to, datagram) -> send(ch, to, datagram);
+        sources.count(from.getAddress());
+        try {
+            inbox.offer(from, data, replies, NOTHING);
+        } catch (RuntimeException e) {
+            // The inbox promises not to throw; if it does, the I/O thread must survive.
+            handlerErrors.incrementAndGet();
+            log.warn("RTMFP inbox failed on a datagram from {}", from, e);
         }
     }
 
     /**
-     * The bound address a session's local address stands for. A wildcard socket reports its
-     * sessions' local address as the IPv6 wildcard while MINA keys it by the address it was
-     * bound with (0.0.0.0): newSession wants the latter. Likewise MINA keys a socket bound to
-     * an IPv4-compatible IPv6 address, i.e. {@code ::1} (= {@code ::0.0.0.1}), by the IPv4
-     * address of its last four bytes (0.0.0.1) while its sessions report {@code ::1}.
+     * Sends from the channel a datagram came in on; any thread may call it. A full socket buffer
+     * or an unreachable address loses the datagram, as the network may: RTMFP retransmits.
      */
-    private SocketAddress boundAddress(InetSocketAddress local) {
-        Set<SocketAddress> bound = acceptor.getLocalAddresses();
-        if (bound.contains(local)) {
-            return local;
-        }
-        if (local.getAddress() instanceof Inet6Address v6 && v6.isIPv4CompatibleAddress()) {
-            try {
-                InetSocketAddress key = new InetSocketAddress(
-                        InetAddress.getByAddress(Arrays.copyOfRange(v6.getAddress(), 12, 16)), local.getPort());
-                if (bound.contains(key)) {
-                    return key;
-                }
-            } catch (UnknownHostException e) {
-                throw new AssertionError(e); // four bytes are always an IPv4 address
+    private void send(DatagramChannel ch, InetSocketAddress to, byte[] datagram) {
+        try {
+            if (ch.send(ByteBuffer.wrap(datagram), to) == 0) {
+                handlerErrors.incrementAndGet();
             }
+        } catch (IOException | RuntimeException e) {
+            handlerErrors.incrementAndGet();
         }
-        if (!local.getAddress().isAnyLocalAddress()) {
-            return local;
-        }
-        for (SocketAddress a : bound) {
-            InetSocketAddress b = (InetSocketAddress) a;
-            if (b.getPort() == local.getPort() && b.getAddress().isAnyLocalAddress()) {
-                return b;
-            }
-        }
-        return local;
     }
 
-    /** Per-remote-address IoSessions MINA holds now: only peers with RTMFP sessions keep one. */
     /** Datagrams per source address (the status page's busiest sources). */
     public SourceTally sources() {
         return sources;
     }
 
-    public int peerCount() {
-        return acceptor.getManagedSessionCount();
-    }
-
+    /** Datagrams the edge could not take or send (socket errors, full buffers); 0 on a healthy host. */
     public long handlerErrors() {
         return handlerErrors.get();
     }
 
     @Override
     public void close() {
-        acceptor.unbind();
-        acceptor.dispose(false);
-        ioThreads.shutdown();
-        try {
-            ioThreads.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        closed = true;
+        if (selector != null) {
+            selector.wakeup();
+        }
+        if (reader != null && reader != Thread.currentThread()) {
+            try {
+                reader.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (DatagramChannel ch : channels) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+        channels.clear();
+        if (selector != null) {
+            try {
+                selector.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
         }
     }
 }

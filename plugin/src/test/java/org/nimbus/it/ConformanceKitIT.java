@@ -88,7 +88,7 @@ class ConformanceKitIT {
     void everySuitePassesAgainstTheAssembledInstall() throws Exception {
         Path report = Red5Install.assembled().toAbsolutePath().getParent().resolve("conformance-kit.xml");
         int code = Main.run(uri(), "--registry-tcp", "127.0.0.1:" + red5.registryTcpPort,
-                "--registry-ws", "ws://127.0.0.1:" + red5.registryWsPort + "/", "--keepalive-wait",
+                "--registry-ws", red5.registryWsUri().toString(), "--keepalive-wait",
                 "" + KEEPALIVE_SECONDS * 5 * 1000, "--rtmp", "rtmp://127.0.0.1:" + red5.rtmpPort + "/" + APP,
                 "--reg-cgi", "http://127.0.0.1:" + red5.httpPort + "/nimbus/reg.cgi",
                 "--junit", report.toString());

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The demo chat page in headless Chromium against the assembled install: runs
  * flash-client/e2e/chat.e2e.mjs (playwright-core driving Debian's chromium; nimbus.swf under
- * Ruffle, the registry over its WebSocket), which signs in an account page and a guest page,
+ * Ruffle, the registry over its WebSocket: no registryWs parameter, so nimbus.js's same-origin
+ * default, /nimbus/registry on the page's own host and port, is what Ruffle's socketProxy uses), which signs in an account page and a guest page,
  * messages both ways, checks the bad-input errors, has this test restart the server and checks
  * that the pages reconnect and chat again, then that closing a page turns it offline on the
  * other's list. Screenshots go to <build dir>/e2e-artifacts. A missing chromium or node fails
@@ -53,7 +54,6 @@ class DemoChatE2EIT {
             List<String> command = List.of("node", script.toString(),
                     "--base", "http://127.0.0.1:" + red5.httpPort,
                     "--registry-port", Integer.toString(red5.registryTcpPort),
-                    "--registry-ws", "ws://127.0.0.1:" + red5.registryWsPort + "/",
                     "--artifacts", artifacts.toString(),
                     "--chromium", chromium.toString(),
                     "--restart");

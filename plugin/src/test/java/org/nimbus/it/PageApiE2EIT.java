@@ -35,7 +35,7 @@ class PageApiE2EIT {
             Process node = new ProcessBuilder(List.of("node", script.toString(),
                     "--base", "http://127.0.0.1:" + red5.httpPort,
                     "--registry-port", Integer.toString(red5.registryTcpPort),
-                    "--registry-ws", "ws://127.0.0.1:" + red5.registryWsPort + "/",
+                    "--registry-ws", "ws://127.0.0.1:" + red5.httpPort + "/nimbus/registry",
                     "--chromium", chromium.toString()))
                     .directory(repo.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             boolean ended = node.waitFor(RUN_SECONDS, TimeUnit.SECONDS);
@@ -47,7 +47,7 @@ class PageApiE2EIT {
             System.out.println(out);
             assertEquals(0, node.exitValue(), () -> "API E2E failed:\n" + out + "\n--- Red5:\n" + red5.output());
             for (String step : List.of("allowScriptAccess=always", "error.swf", "onStatus('runtime', 'ruffle'",
-                    "error.bad-token", "found it online", "are one user", "arrive exactly", "30 rapid messages arrive in order",
+                    "error.bad-token", "finds it online", "are one user", "arrive exactly", "30 rapid messages arrive in order",
                     "4097 get error.too-long", "gets the next message", "give error.call", "error.not-connected", "E2E PASS")) {
                 assertTrue(out.contains(step), "missing step '" + step + "' in:\n" + out);
             }

@@ -8,6 +8,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,17 +33,14 @@ public final class Red5Install implements AutoCloseable {
     public final int httpPort;
     public final int rtmfpPort;
     public final int shutdownPort;
-    /** The registry's TCP and WebSocket ports (both on 127.0.0.1). */
+    /** The registry's TCP port (on 127.0.0.1); its WebSocket is {@link #registryWsUri()} on the HTTP port. */
     public final int registryTcpPort;
-    public final int registryWsPort;
     private Process process;
     private final List<String> lines = new ArrayList<>();
     private String extraJavaOpts = "";
 
-    private Red5Install(Path home, int rtmpPort, int httpPort, int rtmfpPort, int shutdownPort, int registryTcpPort,
-                        int registryWsPort) {
+    private Red5Install(Path home, int rtmpPort, int httpPort, int rtmfpPort, int shutdownPort, int registryTcpPort) {
         this.registryTcpPort = registryTcpPort;
-        this.registryWsPort = registryWsPort;
         this.home = home;
         this.rtmpPort = rtmpPort;
         this.httpPort = httpPort;
@@ -60,8 +58,9 @@ public final class Red5Install implements AutoCloseable {
     }
 
     /**
-     * Copies the install; nimbusProperties replaces conf/nimbus.properties (rtmfp.bind and the
-     * registry's registry.tcp.bind / registry.ws.bind are set to free loopback ports unless given).
+     * Copies the install; nimbusProperties replaces conf/nimbus.properties (rtmfp.bind and
+     * registry.tcp.bind are set to free loopback ports unless given; registry.ws.bind, the
+     * optional separate WebSocket port, stays off unless given).
      */
     public static Red5Install copy(Map<String, String> nimbusProperties) throws IOException {
         Path src = assembled();
@@ -72,7 +71,6 @@ public final class Red5Install implements AutoCloseable {
         int shutdown = freeTcpPort();
         int rtmfp = freeUdpPort();
         int registryTcp = freeTcpPort();
-        int registryWs = freeTcpPort();
         Path red5Props = home.resolve("conf/red5.properties");
         String props = Files.readString(red5Props)
                 .replaceAll("(?m)^rtmp\\.host=.*$", "rtmp.host=127.0.0.1")
@@ -88,12 +86,18 @@ public final class Red5Install implements AutoCloseable {
         if (!nimbusProperties.containsKey("registry.tcp.bind")) {
             nimbus.append("registry.tcp.bind=127.0.0.1:").append(registryTcp).append('\n');
         }
-        if (!nimbusProperties.containsKey("registry.ws.bind")) {
-            nimbus.append("registry.ws.bind=127.0.0.1:").append(registryWs).append('\n');
+        if (!nimbusProperties.containsKey("registry.demo_tokens")) {
+            // as in the install the build assembles: the demo page signs in through /demo/token
+            nimbus.append("registry.demo_tokens=true\n");
         }
         nimbusProperties.forEach((k, v) -> nimbus.append(k).append('=').append(v).append('\n'));
         Files.writeString(home.resolve("conf/nimbus.properties"), nimbus.toString());
-        return new Red5Install(home, rtmp, http, rtmfp, shutdown, registryTcp, registryWs);
+        return new Red5Install(home, rtmp, http, rtmfp, shutdown, registryTcp);
+    }
+
+    /** The registry WebSocket, served by Red5's Tomcat in the nimbus web app on the HTTP port. */
+    public URI registryWsUri() {
+        return URI.create("ws://127.0.0.1:" + httpPort + "/nimbus/registry");
     }
 
     private static void copyTree(Path src, Path dst) throws IOException {
@@ -213,6 +217,23 @@ public final class Red5Install implements AutoCloseable {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Red5's orderly stop: its own Shutdown client sends the token (shutdown.token) to the
+     * shutdown port; plugins' doStop and Tomcat's stop run, then the JVM exits. True when the
+     * process ended within the timeout.
+     */
+    public boolean shutdownWithToken(Duration timeout) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process client = new ProcessBuilder(java, "-cp", home.resolve("red5-service.jar").toString(),
+                "org.red5.server.Shutdown", Integer.toString(shutdownPort))
+                .directory(home.toFile()).redirectErrorStream(true).start();
+        String said = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!client.waitFor(30, TimeUnit.SECONDS) || client.exitValue() != 0) {
+            throw new AssertionError("Red5's Shutdown client failed:\n" + said);
+        }
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

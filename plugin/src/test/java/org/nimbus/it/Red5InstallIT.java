@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.DatagramSocket;
@@ -18,9 +19,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.nimbus.conformance.registry.RegistryConnection;
+import org.nimbus.conformance.registry.WsRegistryConnection;
 
 /** The assembled install, started as its own process, checked over real sockets. */
 class Red5InstallIT {
@@ -39,6 +44,17 @@ class Red5InstallIT {
                     "UDP 127.0.0.1:" + red5.rtmfpPort + " bound by pid " + red5.pid() + ":\n" + udp);
             assertTrue(udp.lines().anyMatch(l -> l.contains("[::1]:" + red5.rtmfpPort) && l.contains("pid=" + red5.pid() + ",")),
                     "UDP [::1]:" + red5.rtmfpPort + " bound by pid " + red5.pid() + ":\n" + udp);
+
+            // The registry WebSocket is on the HTTP port; registry.ws.bind is off by default, so
+            // the process listens on exactly RTMP, HTTP, the shutdown port and the registry's TCP.
+            try (WsRegistryConnection ws = new WsRegistryConnection(red5.registryWsUri(), Duration.ofSeconds(10))) {
+                JsonObject hello = RegistryConnection.request("hello");
+                hello.addProperty("v", 1);
+                hello.addProperty("guest", true);
+                assertEquals("welcome", ws.call(hello, Duration.ofSeconds(10)).get("op").getAsString());
+            }
+            assertEquals(Set.of(red5.rtmpPort, red5.httpPort, red5.shutdownPort, red5.registryTcpPort), listeningTcpPorts(red5.pid()),
+                    "TCP ports listened on by pid " + red5.pid());
 
             HttpResponse<String> page = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + red5.httpPort + "/")).build(),
@@ -82,10 +98,9 @@ class Red5InstallIT {
         try (ServerSocket a = new ServerSocket(red5.rtmpPort, 1, InetAddress.getLoopbackAddress());
              ServerSocket b = new ServerSocket(red5.httpPort, 1, InetAddress.getLoopbackAddress());
              DatagramSocket c = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), red5.rtmfpPort));
-             // the registry's ports, released by its own shutdown hook
-             ServerSocket d = new ServerSocket(red5.registryTcpPort, 1, InetAddress.getLoopbackAddress());
-             ServerSocket e = new ServerSocket(red5.registryWsPort, 1, InetAddress.getLoopbackAddress())) {
-            assertTrue(a.isBound() && b.isBound() && c.isBound() && d.isBound() && e.isBound());
+             // the registry's port, released by its own shutdown hook
+             ServerSocket d = new ServerSocket(red5.registryTcpPort, 1, InetAddress.getLoopbackAddress())) {
+            assertTrue(a.isBound() && b.isBound() && c.isBound() && d.isBound());
         }
     }
 
@@ -98,6 +113,18 @@ class Red5InstallIT {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "ffmpeg did not finish");
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), "ffmpeg failed:\n" + out);
+    }
+
+    /** The TCP ports a process listens on, from ss. */
+    static Set<Integer> listeningTcpPorts(long pid) throws Exception {
+        Set<Integer> ports = new TreeSet<>();
+        for (String line : run("ss", "-H", "-ltnp").lines().toList()) {
+            if (line.contains("pid=" + pid + ",")) {
+                String local = line.trim().split("\\s+")[3];
+                ports.add(Integer.parseInt(local.substring(local.lastIndexOf(':') + 1)));
+            }
+        }
+        return ports;
     }
 
     static String run(String... cmd) throws Exception {

@@ -29,28 +29,42 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.nimbus.conformance.registry.FrameReader;
 import org.nimbus.conformance.registry.RegistryConnection;
 import org.nimbus.conformance.registry.TcpRegistryConnection;
 import org.nimbus.conformance.registry.WsRegistryConnection;
 
-/** The registry of a real Red5 install, over real TCP and WebSocket connections (the conformance kit's registry client). */
+/**
+ * The registry of a real Red5 install, over real TCP and WebSocket connections (the conformance
+ * kit's registry client): the WebSocket is Red5's Tomcat's, at /nimbus/registry on the HTTP port,
+ * and on the optional separate port (registry.ws.bind), set here. The last test stops the install
+ * with Red5's token shutdown.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RegistryIT {
     private static final String SECRET = "it-secret-0123456789";
     private static final int KEEPALIVE = 2;
     private static final int PER_IP = 24;
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static Red5Install red5;
+    private static int separatePort;
 
     @BeforeAll
     static void start() throws Exception {
+        separatePort = Red5Install.freeTcpPort();
         red5 = Red5Install.copy(Map.of("registry.secret", SECRET, "registry.keepalive_seconds", "" + KEEPALIVE,
                 "registry.frame_timeout_seconds", "2", "registry.max_frame_bytes", "4096",
-                "registry.max_connections_per_ip", "" + PER_IP));
+                "registry.max_connections_per_ip", "" + PER_IP, "registry.ws.bind", "127.0.0.1:" + separatePort));
         red5.start();
-        red5.awaitLine(Pattern.compile("Nimbus registry started: tcp 127\\.0\\.0\\.1:" + red5.registryTcpPort
-                + ", ws 127\\.0\\.0\\.1:" + red5.registryWsPort), Duration.ofSeconds(60));
+        red5.awaitLine(Pattern.compile("Nimbus registry started: tcp 127\\.0\\.0\\.1:" + red5.registryTcpPort + ";"),
+                Duration.ofSeconds(60));
+        red5.awaitLine(Pattern.compile("Nimbus registry WebSocket at /nimbus/registry on Red5's HTTP port$"), Duration.ofSeconds(60));
+        red5.awaitLine(Pattern.compile("Nimbus registry WebSocket also on 127\\.0\\.0\\.1:" + separatePort
+                + " \\(registry\\.ws\\.bind\\), paths \\[/, /nimbus/registry\\]"), Duration.ofSeconds(60));
     }
 
     @AfterAll
@@ -65,7 +79,11 @@ class RegistryIT {
     }
 
     private static WsRegistryConnection ws() throws IOException {
-        return new WsRegistryConnection(URI.create("ws://127.0.0.1:" + red5.registryWsPort + "/registry"), WAIT);
+        return new WsRegistryConnection(red5.registryWsUri(), WAIT);
+    }
+
+    private static WsRegistryConnection separate(String path) throws IOException {
+        return new WsRegistryConnection(URI.create("ws://127.0.0.1:" + separatePort + path), WAIT);
     }
 
     private static JsonObject json(String text) {
@@ -234,6 +252,10 @@ class RegistryIT {
                 w.sendText("{\"op\":\"ping\"}");
                 assertError("text-frame", w.awaitOp("error", WAIT));
                 assertEquals("pong", op(call(w, "{\"op\":\"ping\"}")));
+                w.sendBytes(new byte[] {0, 0, 0x10, 1}); // 4097 > registry.max_frame_bytes, as on TCP
+                assertError("frame-too-large", w.awaitOp("error", WAIT));
+                assertTrue(w.awaitClosedByServer(WAIT), "not closed by the server");
+                assertEquals(1000, w.closeStatus, "close code");
             }
             assertEquals("pong", op(call(bystander, "{\"op\":\"ping\"}")));
         }
@@ -288,6 +310,29 @@ class RegistryIT {
     }
 
     @Test
+    void theSeparatePortServesTheSameRegistryAtRootAndAtTheNimbusPath() throws Exception {
+        try (TcpRegistryConnection flash = tcp(); WsRegistryConnection root = separate("/");
+             WsRegistryConnection path = separate("/nimbus/registry")) {
+            call(flash, hello("kate"));
+            assertEquals("registered", op(call(flash, "{\"op\":\"register\",\"peerId\":\"" + peerId(7) + "\"}")));
+            for (WsRegistryConnection c : List.of(root, path)) {
+                assertEquals("welcome", op(call(c, "{\"op\":\"hello\",\"v\":1,\"guest\":true}")));
+                JsonObject found = call(c, "{\"op\":\"lookup\",\"name\":\"kate\"}");
+                assertEquals(List.of(peerId(7)), found.getAsJsonArray("peerIds").asList().stream().map(e -> e.getAsString()).toList());
+                c.sendText("not binary");
+                assertError("text-frame", c.awaitOp("error", WAIT));
+            }
+        }
+        // only the registry there: the demo page and its token endpoint are not
+        HttpClient http = HttpClient.newHttpClient();
+        for (String p : List.of("/", "/demo/token?name=kate", "/nimbus/registry")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + separatePort + p)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(426, r.statusCode(), p + ": " + r.body());
+        }
+    }
+
+    @Test
     void demoTokenEndpointMintsATokenTheRegistryAccepts() throws Exception {
         red5.awaitHttp(Duration.ofSeconds(60));
         HttpClient http = HttpClient.newHttpClient();
@@ -303,5 +348,32 @@ class RegistryIT {
         HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + red5.httpPort
                 + "/demo/token?name=guest-x")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(400, bad.statusCode());
+    }
+
+    /**
+     * Red5's orderly stop (the shutdown token) completes with registry WebSocket connections
+     * open on both ports: they are closed with 1001 (going away, RFC 6455 §7.4.1), then the JVM
+     * exits and every port is free again.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void tokenShutdownCompletesWithWebSocketsOpenAndClosesThemGoingAway() throws Exception {
+        try (WsRegistryConnection http = ws(); WsRegistryConnection port = separate("/")) {
+            assertEquals("welcome", op(call(http, "{\"op\":\"hello\",\"v\":1,\"guest\":true}")));
+            assertEquals("welcome", op(call(port, "{\"op\":\"hello\",\"v\":1,\"guest\":true}")));
+            long t0 = System.nanoTime();
+            assertTrue(red5.shutdownWithToken(Duration.ofSeconds(60)), "Red5 still running 60 s after the shutdown token:\n"
+                    + red5.output());
+            System.out.printf("token shutdown took %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            assertTrue(http.awaitClosedByServer(WAIT) && port.awaitClosedByServer(WAIT), "not closed by the server");
+            assertEquals(1001, http.closeStatus);
+            assertEquals(1001, port.closeStatus);
+        }
+        assertTrue(red5.output().contains("Destroying and cleaning up 1 plugins"), "plugins were not stopped:\n" + red5.output());
+        try (java.net.ServerSocket a = new java.net.ServerSocket(red5.httpPort, 1, java.net.InetAddress.getLoopbackAddress());
+             java.net.ServerSocket b = new java.net.ServerSocket(separatePort, 1, java.net.InetAddress.getLoopbackAddress());
+             java.net.ServerSocket c = new java.net.ServerSocket(red5.registryTcpPort, 1, java.net.InetAddress.getLoopbackAddress())) {
+            assertTrue(a.isBound() && b.isBound() && c.isBound());
+        }
     }
 }

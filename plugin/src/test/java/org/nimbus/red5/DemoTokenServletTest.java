@@ -29,24 +29,17 @@ class DemoTokenServletTest {
     }
 
     @Test
-    void theFileDecidesWhenItSetsTheKey() throws Exception {
-        assertTrue(DemoTokenServlet.enabled(conf("registry.demo_tokens=true\n"), null));
-        assertFalse(DemoTokenServlet.enabled(conf("registry.demo_tokens=false\n"), "true"),
-                "the shipped conf/nimbus.properties turns it off even under the demo site's web.xml");
-    }
-
-    @Test
-    void otherwiseTheWebAppParameterAndNeitherMeansOff() throws Exception {
-        assertTrue(DemoTokenServlet.enabled(conf("registry.secret=0123456789abcdef0\n"), "true"));
-        assertFalse(DemoTokenServlet.enabled(conf("registry.secret=0123456789abcdef0\n"), null));
-        assertFalse(DemoTokenServlet.enabled(conf(""), "false"));
-        assertTrue(DemoTokenServlet.enabled(dir.resolve("absent.properties"), "true"), "no file: all defaults");
+    void onlyTheFilesKeyTurnsItOn() throws Exception {
+        assertTrue(DemoTokenServlet.enabled(conf("registry.demo_tokens=true\n")));
+        assertFalse(DemoTokenServlet.enabled(conf("registry.demo_tokens=false\n")), "the shipped conf/nimbus.properties");
+        assertFalse(DemoTokenServlet.enabled(conf("registry.secret=0123456789abcdef0\n")), "a file without the key: off");
+        assertFalse(DemoTokenServlet.enabled(dir.resolve("absent.properties")), "no file (all defaults): off");
     }
 
     @Test
     void aBrokenFileMeansOff() throws Exception {
-        assertFalse(DemoTokenServlet.enabled(conf("registry.demo_tokens=yes\n"), "true"));
-        assertFalse(DemoTokenServlet.enabled(conf("no.such.key=1\n"), "true"));
+        assertFalse(DemoTokenServlet.enabled(conf("registry.demo_tokens=yes\n")));
+        assertFalse(DemoTokenServlet.enabled(conf("no.such.key=1\n")));
     }
 
     @Test

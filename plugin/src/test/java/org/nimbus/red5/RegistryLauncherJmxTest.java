@@ -28,7 +28,6 @@ class RegistryLauncherJmxTest {
         }
         Properties p = new Properties();
         p.setProperty("registry.tcp.bind", "127.0.0.1:" + tcp);
-        p.setProperty("registry.ws.bind", "");
         MBeanServer mbs = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = new ObjectName(RegistryLauncher.JMX_NAME);
         RegistryLauncher registry = RegistryLauncher.start(NimbusConfig.from(p));
@@ -51,24 +50,24 @@ class RegistryLauncherJmxTest {
 
     @Test
     void aTakenTcpPortDisablesOnlyTcpAndTheWebSocketStillServes() throws Exception {
-        int ws;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            ws = probe.getLocalPort();
-        }
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Properties p = new Properties();
             p.setProperty("registry.tcp.bind", "127.0.0.1:" + taken.getLocalPort());
-            p.setProperty("registry.ws.bind", "127.0.0.1:" + ws);
             RegistryLauncher registry = RegistryLauncher.start(NimbusConfig.from(p));
-            try (RegistryConnection c = new org.nimbus.conformance.registry.WsRegistryConnection(
-                    java.net.URI.create("ws://127.0.0.1:" + ws + "/"), T)) {
+            try (NimbusWebAppTomcat web = new NimbusWebAppTomcat();
+                 RegistryConnection c = new org.nimbus.conformance.registry.WsRegistryConnection(web.registryUri(), T)) {
                 JsonObject hello = RegistryConnection.request("hello");
                 hello.addProperty("v", 1);
                 hello.addProperty("guest", true);
                 assertEquals("welcome", c.call(hello, T).get("op").getAsString());
+                assertEquals(1, mbsConnections());
             } finally {
                 registry.close();
             }
         }
+    }
+
+    private static Object mbsConnections() throws Exception {
+        return ManagementFactory.getPlatformMBeanServer().getAttribute(new ObjectName(RegistryLauncher.JMX_NAME), "Connections");
     }
 }

@@ -16,7 +16,7 @@ class RegistryPurityTest {
                 .importPackages("org.nimbus.registry");
         noClasses().that().resideInAPackage("org.nimbus.registry..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.red5..", "org.apache.mina..", "org.apache.catalina..",
-                        "org.apache.tomcat..", "javax.servlet..", "org.java_websocket..", "java.net..", "java.nio.channels..",
+                        "org.apache.tomcat..", "javax.servlet..", "javax.websocket..", "java.net..", "java.nio.channels..",
                         "org.nimbus.red5..", "org.nimbus.transport..", "org.slf4j..")
                 .check(classes);
     }

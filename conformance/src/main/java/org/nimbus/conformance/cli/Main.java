@@ -56,7 +56,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--registry-tcp", description = "Nimbus registry TCP endpoint host:port (registry suite; else n/a)")
     String registryTcp;
 
-    @Option(names = "--registry-ws", description = "Nimbus registry WebSocket URL, e.g. ws://host:5081/ (registry suite; else n/a)")
+    @Option(names = "--registry-ws", description = "Nimbus registry WebSocket URL, e.g. ws://host:5080/nimbus/registry (registry suite, lookup load; else n/a)")
     URI registryWs;
 
     @Option(names = "--rtmp", description = "the same application over RTMP, e.g. rtmp://host:1935/live (stream cases with ffmpeg; else n/a; the fanout load's RTMP players)")

@@ -18,8 +18,9 @@ import org.nimbus.conformance.registry.WsRegistryConnection;
 
 /**
  * The Nimbus user registry (docs/registry-protocol.md, cited as "reg §section") over its TCP and
- * WebSocket transports, given by {@code --registry-tcp} and {@code --registry-ws}; not applicable
- * to servers without one. Clients say hello as guests, so no account secret is needed.
+ * WebSocket transports, given by {@code --registry-tcp} ({@code host:1936}) and {@code --registry-ws}
+ * (a URL: {@code ws://host:5080/nimbus/registry}, Red5's HTTP port); not applicable to servers
+ * without one. Clients say hello as guests, so no account secret is needed.
  */
 public final class RegistrySuite implements Suite {
     @Override

@@ -195,8 +195,7 @@ public final class StreamSuite implements Suite {
         Path dir = Files.createTempDirectory("nimbus-kit-st03-");
         try {
             Path src = dir.resolve("source.flv");
-            Ffmpeg.makeSource(src, 4);
-            List<Sample> media = Flv.read(src).stream().filter(s -> s.type() == Sample.VIDEO || s.type() == Sample.AUDIO).toList();
+            List<Sample> media = codedSource(src);
             Path out = dir.resolve("played.flv");
             Process ffmpeg;
             try (Peer pub = Peer.connect(t, Style.RTMFP_CPP)) {
@@ -243,8 +242,7 @@ public final class StreamSuite implements Suite {
         Path dir = Files.createTempDirectory("nimbus-kit-st04-");
         try {
             Path src = dir.resolve("source.flv");
-            Ffmpeg.makeSource(src, 4);
-            List<Sample> media = Flv.read(src).stream().filter(s -> s.type() == Sample.VIDEO || s.type() == Sample.AUDIO).toList();
+            List<Sample> media = codedSource(src);
             try (Peer play = Peer.connect(t, Style.LIBRTMFP)) {
                 NetStream ns = play.stream(Style.LIBRTMFP, t.timeout());
                 ns.play(name);
@@ -268,6 +266,12 @@ public final class StreamSuite implements Suite {
         } finally {
             deleteTree(dir);
         }
+    }
+
+    /** 4 s of coded media from ffmpeg, written to flv: its audio and video messages. */
+    private static List<Sample> codedSource(Path flv) throws IOException, InterruptedException {
+        Ffmpeg.makeSource(flv, 4);
+        return Flv.read(flv).stream().filter(s -> s.type() == Sample.VIDEO || s.type() == Sample.AUDIO).toList();
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -25,11 +25,20 @@ final class HandshakeMix implements LoadMix {
         AtomicLong lastDone = new AtomicLong();
         java.util.concurrent.atomic.AtomicReference<String> firstError = new java.util.concurrent.atomic.AtomicReference<>();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(MAX_IN_FLIGHT, c.spec().sessions()));
+        ServerProbe probe = c.probe();
+        long[] cpuAt = {probe == null ? 0 : probe.cpuNanos(), -1};
+        long[] okAt = {0, -1};
         long t0 = System.nanoTime();
         Pacer pacer = new Pacer(t0, c.spec().rate(), c.spec().duration().toNanos());
         long started = 0;
+        long half = c.spec().sessions() / 2;
         for (long due; started < c.spec().sessions() && (due = pacer.due(started)) >= 0; started++) {
             Pacer.until(due);
+            if (probe != null && started == half) {
+                // the second half is the steady state: the server's JIT has warmed up on the first
+                cpuAt[1] = probe.cpuNanos();
+                okAt[1] = ok.get();
+            }
             final long dueAt = due;
             pool.execute(() -> {
                 long sent = System.nanoTime();
@@ -54,6 +63,14 @@ final class HandshakeMix implements LoadMix {
                 started, ok.get(), failed.get(), seconds, ok.get() / seconds);
         c.out().println(fromDue.line());
         c.out().println(service.line());
+        if (probe != null && ok.get() > 0) {
+            long cpuEnd = probe.cpuNanos();
+            String steady = cpuAt[1] < 0 || ok.get() <= okAt[1] ? ""
+                    : String.format(Locale.ROOT, ", %.0f µs over the second half (%d handshakes: steady state)",
+                            (cpuEnd - cpuAt[1]) / 1e3 / (ok.get() - okAt[1]), ok.get() - okAt[1]);
+            c.out().printf(Locale.ROOT, "server CPU per handshake: %.0f µs over the run%s%n",
+                    (cpuEnd - cpuAt[0]) / 1e3 / ok.get(), steady);
+        }
         if (firstError.get() != null) {
             c.out().println("first failure: " + firstError.get());
         }

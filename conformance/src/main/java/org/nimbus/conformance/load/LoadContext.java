@@ -14,6 +14,7 @@ import org.nimbus.conformance.client.ConnectOptions;
 record LoadContext(LoadSpec spec, String uri, InetSocketAddress registryTcp, URI registryWs, URI rtmp, Duration timeout,
                    PrintStream out, ServerProbe probe) {
     ConnectOptions options() {
-        return ConnectOptions.defaults().timeout(timeout);
+        return ConnectOptions.defaults().timeout(timeout)
+                .dhGroup(org.nimbus.conformance.crypto.DhGroup.byId(spec.group()).orElseThrow());
     }
 }

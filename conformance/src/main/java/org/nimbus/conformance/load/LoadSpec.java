@@ -7,14 +7,20 @@ import java.util.Locale;
  * What {@code --load sessions=N,rate=R,duration=T,mix=M} asks for. {@code duration} takes
  * {@code 30s}, {@code 2m}, {@code 500ms} or plain seconds.
  */
-public record LoadSpec(int sessions, double rate, Duration duration, Mix mix) {
+public record LoadSpec(int sessions, double rate, Duration duration, Mix mix, int group) {
     public enum Mix { HANDSHAKE, IDLE, INTRODUCE, CALL, LOOKUP, FANOUT }
+
+    /** Group 2 unless {@code group=} says otherwise: the DH group every session of the load selects. */
+    public LoadSpec(int sessions, double rate, Duration duration, Mix mix) {
+        this(sessions, rate, duration, mix, 2);
+    }
 
     public static LoadSpec parse(String text) {
         Integer sessions = null;
         Double rate = null;
         Duration duration = null;
         Mix mix = null;
+        int group = 2;
         for (String part : text.split(",")) {
             String[] kv = part.split("=", 2);
             if (kv.length != 2) {
@@ -26,7 +32,8 @@ public record LoadSpec(int sessions, double rate, Duration duration, Mix mix) {
                 case "rate" -> rate = Double.parseDouble(v);
                 case "duration" -> duration = duration(v);
                 case "mix" -> mix = Mix.valueOf(v.toUpperCase(Locale.ROOT));
-                default -> throw new IllegalArgumentException("unknown load key '" + kv[0] + "' (sessions, rate, duration, mix)");
+                case "group" -> group = Integer.parseInt(v);
+                default -> throw new IllegalArgumentException("unknown load key '" + kv[0] + "' (sessions, rate, duration, mix, group)");
             }
         }
         if (sessions == null || rate == null || duration == null || mix == null) {
@@ -35,7 +42,10 @@ public record LoadSpec(int sessions, double rate, Duration duration, Mix mix) {
         if (sessions < 1 || rate <= 0 || duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("sessions, rate and duration must be positive");
         }
-        return new LoadSpec(sessions, rate, duration, mix);
+        if (org.nimbus.conformance.crypto.DhGroup.byId(group).isEmpty()) {
+            throw new IllegalArgumentException("group " + group + " is not a DH group the kit knows (2, 5, 14, 15, 16)");
+        }
+        return new LoadSpec(sessions, rate, duration, mix, group);
     }
 
     static Duration duration(String v) {

@@ -13,7 +13,8 @@ import org.nimbus.conformance.registry.WsRegistryConnection;
 
 /**
  * {@code mix=lookup}: {@code sessions} registry connections (TCP when {@code --registry-tcp} is
- * given, else WebSocket), each a guest with a registered peer ID, then {@code rate} lookups per
+ * given, else WebSocket: {@code --registry-ws}, on Nimbus {@code ws://host:5080/nimbus/registry}),
+ * each a guest with a registered peer ID, then {@code rate} lookups per
  * second of random ones among them until {@code duration} has passed.
  */
 final class LookupMix implements LoadMix {
@@ -22,7 +23,7 @@ final class LookupMix implements LoadMix {
     @Override
     public long run(LoadContext c) throws Exception {
         if (c.registryTcp() == null && c.registryWs() == null) {
-            throw new IllegalArgumentException("mix=lookup needs --registry-tcp or --registry-ws");
+            throw new IllegalArgumentException("mix=lookup needs --registry-tcp HOST:PORT or --registry-ws URL (Nimbus: ws://HOST:5080/nimbus/registry)");
         }
         List<RegistryConnection> conns = new ArrayList<>();
         List<String> names = new ArrayList<>();

@@ -17,6 +17,8 @@ public final class WsRegistryConnection extends RegistryConnection {
     private final WebSocket ws;
     /** Text messages the server sent (the protocol uses binary only). */
     public final java.util.List<String> textMessages = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The status code of the server's Close frame (RFC 6455 §7.4), or -1 while none came. */
+    public volatile int closeStatus = -1;
 
     public WsRegistryConnection(URI uri, Duration timeout) throws IOException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
@@ -40,6 +42,7 @@ public final class WsRegistryConnection extends RegistryConnection {
 
                 @Override
                 public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
+                    closeStatus = status;
                     closedByServer.complete(null);
                     return null;
                 }

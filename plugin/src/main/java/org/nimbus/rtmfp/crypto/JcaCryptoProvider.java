@@ -2,17 +2,11 @@ package org.nimbus.rtmfp.crypto;
 
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.MessageDigest;
-import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import javax.crypto.Cipher;
-import javax.crypto.KeyAgreement;
 import javax.crypto.Mac;
-import javax.crypto.spec.DHPrivateKeySpec;
-import javax.crypto.spec.DHPublicKeySpec;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.nimbus.rtmfp.packet.MalformedException;
@@ -152,34 +146,32 @@ public final class JcaCryptoProvider implements CryptoProvider {
         random.nextBytes(out);
     }
 
-    /**
-     * Private exponents of {@value #PRIVATE_EXPONENT_BITS} bits: twice the 112-bit strength of the
-     * largest group we offer (14) as NIST SP 800-56A asks, and a quarter of the modular
-     * exponentiation a full-length exponent costs on group 2. The peer sees only g^x mod p.
-     */
-    static final int PRIVATE_EXPONENT_BITS = 256;
-
+    /** A fresh private exponent of the group's {@link DhGroup#privateExponentBits() length}, top bit set. */
     @Override
     public DhKeyPair generateDhKeyPair(DhGroup group) {
-        BigInteger x = new BigInteger(PRIVATE_EXPONENT_BITS, random).setBit(PRIVATE_EXPONENT_BITS - 1);
+        int bits = group.privateExponentBits();
+        BigInteger x = new BigInteger(bits, random).setBit(bits - 1);
         return dhKeyPair(group, x);
     }
 
     @Override
     public DhKeyPair dhKeyPair(DhGroup group, BigInteger privateExponent) {
-        PrivateKey priv = jca(() -> KeyFactory.getInstance("DH")
-                .generatePrivate(new DHPrivateKeySpec(privateExponent, group.prime(), DhGroup.GENERATOR)));
-        return new JcaDhKeyPair(group, priv, DhGroup.GENERATOR.modPow(privateExponent, group.prime()));
+        return new ModPowKeyPair(group, privateExponent, DhGroup.GENERATOR.modPow(privateExponent, group.prime()));
     }
 
-    private static final class JcaDhKeyPair implements DhKeyPair {
+    /**
+     * A DH key as two modular exponentiations on {@link BigInteger} (the JDK's own DH key
+     * agreement does the same modPow, behind key factories, key specs and provider look-ups that
+     * cost a handshake more than they add): g^x once for our public key, y^x for the secret.
+     */
+    private static final class ModPowKeyPair implements DhKeyPair {
         private final DhGroup group;
-        private final PrivateKey privateKey;
+        private final BigInteger privateExponent;
         private final BigInteger publicValue;
 
-        JcaDhKeyPair(DhGroup group, PrivateKey privateKey, BigInteger publicValue) {
+        ModPowKeyPair(DhGroup group, BigInteger privateExponent, BigInteger publicValue) {
             this.group = group;
-            this.privateKey = privateKey;
+            this.privateExponent = privateExponent;
             this.publicValue = publicValue;
         }
 
@@ -199,22 +191,13 @@ public final class JcaCryptoProvider implements CryptoProvider {
                 throw new MalformedException("DH public key of " + peerPublicKey.length + " bytes for group " + group.id());
             }
             BigInteger y = new BigInteger(1, peerPublicKey);
-            // [2, p-2] rules out the keys that force the secret to 0, 1 or p-1 (RFC 2631 §2.1.5).
+            // [2, p-2] rules out the keys that force the secret to 0, 1 or p-1 (RFC 2631 §2.1.5);
+            // the MODP primes are safe primes, so no other small subgroup exists.
             if (y.compareTo(BigInteger.TWO) < 0 || y.compareTo(group.prime().subtract(BigInteger.TWO)) > 0) {
                 throw new MalformedException("DH public key out of range");
             }
-            byte[] secret;
-            try {
-                PublicKey peer = KeyFactory.getInstance("DH")
-                        .generatePublic(new DHPublicKeySpec(y, group.prime(), DhGroup.GENERATOR));
-                KeyAgreement ka = KeyAgreement.getInstance("DH");
-                ka.init(privateKey);
-                ka.doPhase(peer, true);
-                secret = ka.generateSecret();
-            } catch (GeneralSecurityException e) {
-                throw new MalformedException("DH key agreement refused the peer key: " + e.getMessage());
-            }
-            return Bytes.minimal(secret);
+            // minimal big-endian form, as RFC 7425 §4.6 feeds the secret to HMAC
+            return Bytes.minimal(y.modPow(privateExponent, group.prime()).toByteArray());
         }
     }
 

@@ -28,9 +28,7 @@ public final class RegistryTcpServer implements AutoCloseable {
     private final NioSocketAcceptor acceptor = new NioSocketAcceptor();
 
     public RegistryTcpServer(RegistryProtocol protocol, byte[] policyAnswer) {
-        int maxFrame = protocol.service().limits().maxFrameBytes();
-        // A client that stops reading must not make its queue grow without end.
-        long maxQueued = 4L * maxFrame + (1 << 20);
+        long maxQueued = maxQueuedBytes(protocol);
         acceptor.setReuseAddress(true);
         SocketSessionConfig cfg = acceptor.getSessionConfig();
         cfg.setTcpNoDelay(true);
@@ -87,6 +85,12 @@ public final class RegistryTcpServer implements AutoCloseable {
         });
     }
 
+    /** Bytes queued toward a client, over every transport, beyond which it is taken not to read and closed. */
+    static long maxQueuedBytes(RegistryProtocol protocol) {
+        // A client that stops reading must not make its queue grow without end.
+        return 4L * protocol.service().limits().maxFrameBytes() + (1 << 20);
+    }
+
     /** Binds every address; on failure nothing stays bound and the message names the addresses. */
     public void bind(List<InetSocketAddress> addresses) throws IOException {
         try {
@@ -101,7 +105,7 @@ public final class RegistryTcpServer implements AutoCloseable {
     }
 
     /** Why the OS refuses one of these addresses, found by binding each once more on its own. */
-    private static String osReason(List<InetSocketAddress> addresses, Exception minaError) {
+    static String osReason(List<InetSocketAddress> addresses, Exception minaError) {
         for (InetSocketAddress a : addresses) {
             try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
                 probe.bind(a);
