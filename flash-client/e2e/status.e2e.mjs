@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch, steps } from './browser.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -29,13 +29,9 @@ if (!opt.base || !opt['expect-handshakes'] || !opt.screenshot || !opt.probe) {
   process.exit(2);
 }
 const fail = m => { console.log(`E2E FAIL: ${m}`); process.exitCode = 1; throw new Error(m); };
-const step = m => console.log(`step ok: ${m}`);
+const { step } = steps();
 const expected = Number(opt['expect-handshakes']);
-const browser = await chromium.launch({
-  executablePath: opt.chromium, headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await launch(opt.chromium);
 try {
   const context = await browser.newContext({ httpCredentials: { username: opt.user, password: opt.password },
     viewport: { width: 1280, height: 1400 } });

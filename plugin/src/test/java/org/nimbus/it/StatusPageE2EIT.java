@@ -189,7 +189,11 @@ class StatusPageE2EIT {
             System.out.println(out);
             assertTrue(ended, "the status E2E run did not end:\n" + out);
             assertEquals(0, node.exitValue(), () -> "status E2E failed:\n" + out + "\n--- Red5:\n" + red5.output());
-            assertTrue(out.contains("E2E PASS"), out);
+            for (String step : List.of("six plots drawn", "= sessions the kit established", "= the run's " + established,
+                    "registry.secret and status.password masked", "a value with markup is shown as text", "applications live, nimbus",
+                    "E2E PASS")) {
+                assertTrue(out.contains(step), "missing step '" + step + "' in:\n" + out);
+            }
             assertTrue(Files.size(shot) > 10_000, "screenshot " + shot);
         }
     }
