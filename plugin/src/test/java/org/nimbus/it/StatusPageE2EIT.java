@@ -43,6 +43,9 @@ class StatusPageE2EIT {
     private static final Pattern CONNECTED = Pattern.compile("NetConnections: (\\d+) connected to 'nimbus', 0 failed");
     private static final Pattern LOOKUPS = Pattern.compile("lookups: (\\d+) found, 0 failed");
     private static final int CALLERS = 4;
+    private static final int FANOUT_PLAYERS = 2;
+    private static final Pattern LIVE_APP = Pattern.compile("\\{\"name\":\"live\",\"rtmfp\":(\\d+),\"rtmp\":(\\d+),\"streams\":(\\d+)");
+    private static final Pattern PLAYERS = Pattern.compile("players: (\\d+) RTMFP \\+ (\\d+) RTMP playing '[^']*' \\(0 failed\\)");
     private static final Pattern SENT_TO_UP = Pattern.compile("handshake \\(sent→up\\)\\s+n=\\d+\\s+p50 ([0-9.]+)");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -78,6 +81,7 @@ class StatusPageE2EIT {
             List<Long> millis = Collections.synchronizedList(new ArrayList<>());
             List<Double> serverMillis = Collections.synchronizedList(new ArrayList<>());
             java.util.concurrent.atomic.AtomicInteger mostRtmfpInNimbus = new java.util.concurrent.atomic.AtomicInteger();
+            int[] mostInLive = new int[3]; // RTMFP, RTMP connections and streams of the live app
             AtomicBoolean running = new AtomicBoolean(true);
             Thread poller = new Thread(() -> {
                 while (running.get()) {
@@ -96,6 +100,14 @@ class StatusPageE2EIT {
                                 Matcher app = NIMBUS_APP.matcher(r.body());
                                 if (app.find()) {
                                     mostRtmfpInNimbus.accumulateAndGet(Integer.parseInt(app.group(1)), Math::max);
+                                }
+                                Matcher live = LIVE_APP.matcher(r.body());
+                                if (live.find()) {
+                                    synchronized (mostInLive) {
+                                        for (int i = 0; i < 3; i++) {
+                                            mostInLive[i] = Math.max(mostInLive[i], Integer.parseInt(live.group(i + 1)));
+                                        }
+                                    }
                                 }
                             }
                         } catch (Exception e) {
@@ -139,6 +151,13 @@ class StatusPageE2EIT {
             Matcher found = LOOKUPS.matcher(lookupRun);
             assertTrue(found.find(), lookupRun);
             long lookups = Long.parseLong(found.group(1));
+            // One live stream in the live app: an RTMFP publisher, RTMFP and RTMP players.
+            String fanout = kit("rtmfp://127.0.0.1:" + red5.rtmfpPort + "/live", "--rtmp", "rtmp://127.0.0.1:" + red5.rtmpPort + "/live",
+                    "--load", "sessions=" + FANOUT_PLAYERS + ",rate=10,duration=2s,mix=fanout");
+            Matcher players = PLAYERS.matcher(fanout);
+            assertTrue(players.find(), fanout);
+            assertEquals(FANOUT_PLAYERS, Integer.parseInt(players.group(1)), fanout);
+            assertEquals(FANOUT_PLAYERS, Integer.parseInt(players.group(2)), fanout);
             running.set(false);
             poller.join(10_000);
             List<Long> sorted = new ArrayList<>(millis);
@@ -155,13 +174,22 @@ class StatusPageE2EIT {
             assertTrue(sorted.get(sorted.size() * 95 / 100) <= LIMIT_MILLIS, "round trips under load: " + sorted);
             assertTrue(server.get(server.size() - 1) <= LIMIT_MILLIS, "server-side times under load: " + server);
             assertEquals(CALLERS, mostRtmfpInNimbus.get(), "the nimbus app's RTMFP connections seen during the call run");
+            synchronized (mostInLive) {
+                assertEquals(FANOUT_PLAYERS + 1, mostInLive[0], "the live app's RTMFP connections (players and publisher) during fanout");
+                assertEquals(FANOUT_PLAYERS, mostInLive[1], "the live app's RTMP connections during fanout");
+                assertEquals(1, mostInLive[2], "the live app's streams during fanout");
+            }
 
             // The metrics carry the counts the runs produced.
             String metrics = get(base + "metrics", good).body();
+            assertTrue(value(metrics, "nimbus_tc_publishes_total{transport=\"rtmfp\"}") >= 1, metrics);
+            assertTrue(value(metrics, "nimbus_tc_plays_total{transport=\"rtmfp\"}") >= FANOUT_PLAYERS, metrics);
+            assertTrue(value(metrics, "nimbus_tc_plays_total{transport=\"rtmp\"}") >= FANOUT_PLAYERS, metrics);
+            established += FANOUT_PLAYERS + 1; // the fanout's RTMFP players and publisher, a session each
             assertEquals(established, (long) value(metrics, "nimbus_rtmfp_handshakes_total{outcome=\"established\"}"), metrics);
             assertEquals(established, (long) value(metrics, "nimbus_rtmfp_handshake_seconds_count"), metrics);
             assertTrue(value(metrics, "nimbus_rtmfp_handshakes_total{outcome=\"rhello\"}") >= established, metrics);
-            assertEquals(netConnections, (long) value(metrics, "nimbus_tc_connects_total"), metrics);
+            assertEquals(netConnections + FANOUT_PLAYERS + 1, (long) value(metrics, "nimbus_tc_connects_total"), metrics);
             assertEquals(lookups, (long) value(metrics, "nimbus_registry_lookups_total{transport=\"tcp\"}"), metrics);
             assertEquals(lookups, (long) value(metrics, "nimbus_registry_lookup_seconds_count{transport=\"tcp\"}"), metrics);
             assertEquals(0, (long) value(metrics, "nimbus_registry_connections{transport=\"tcp\"}"), "the lookup run's connections closed");
