@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.function.ToDoubleFunction;
+import java.util.concurrent.atomic.LongAdder;
 import org.nimbus.registry.RegistryService;
 import org.nimbus.registry.TransportFigures;
 import org.nimbus.rtmfp.session.RtmfpCounters;
@@ -132,10 +132,10 @@ public final class NimbusMetrics implements AutoCloseable {
     }
 
     /** NetStream publish and play commands per transport. */
-    public void bindStreams(String transport, Object publishes, ToDoubleFunction<Object> p, Object plays, ToDoubleFunction<Object> q) {
-        FunctionCounter.builder("nimbus.tc.publishes", publishes, p).tag("transport", transport)
+    public void bindStreams(String transport, LongAdder publishes, LongAdder plays) {
+        FunctionCounter.builder("nimbus.tc.publishes", publishes, LongAdder::sum).tag("transport", transport)
                 .description("NetStream publish commands").register(registry);
-        FunctionCounter.builder("nimbus.tc.plays", plays, q).tag("transport", transport)
+        FunctionCounter.builder("nimbus.tc.plays", plays, LongAdder::sum).tag("transport", transport)
                 .description("NetStream play commands").register(registry);
     }
 

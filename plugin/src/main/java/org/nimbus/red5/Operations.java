@@ -43,10 +43,8 @@ public final class Operations implements AutoCloseable {
         if (keys != null) {
             metrics.bindKeys(keys::getCounters, keys::getKeys);
         }
-        metrics.bindStreams("rtmfp", StreamCounters.RTMFP_PUBLISHES, a -> ((java.util.concurrent.atomic.LongAdder) a).sum(),
-                StreamCounters.RTMFP_PLAYS, a -> ((java.util.concurrent.atomic.LongAdder) a).sum());
-        metrics.bindStreams("rtmp", StreamCounters.RTMP_PUBLISHES, a -> ((java.util.concurrent.atomic.LongAdder) a).sum(),
-                StreamCounters.RTMP_PLAYS, a -> ((java.util.concurrent.atomic.LongAdder) a).sum());
+        metrics.bindStreams("rtmfp", StreamCounters.RTMFP_PUBLISHES, StreamCounters.RTMFP_PLAYS);
+        metrics.bindStreams("rtmp", StreamCounters.RTMP_PUBLISHES, StreamCounters.RTMP_PLAYS);
         metrics.bindApps(this::readApps);
         history = new StatusHistory(() -> {
             Map<String, Long> c = rtmfp == null ? Map.of() : rtmfp.endpoint().counters().snapshot();

@@ -64,6 +64,20 @@ class NimbusMetricsTest {
     }
 
     @Test
+    void streamCommandsPerTransport() {
+        java.util.concurrent.atomic.LongAdder pub = new java.util.concurrent.atomic.LongAdder();
+        java.util.concurrent.atomic.LongAdder play = new java.util.concurrent.atomic.LongAdder();
+        try (NimbusMetrics m = new NimbusMetrics()) {
+            m.bindStreams("rtmp", pub, play);
+            pub.increment();
+            play.add(3);
+            String text = m.scrape();
+            assertTrue(text.contains("nimbus_tc_publishes_total{transport=\"rtmp\"} 1.0"), text);
+            assertTrue(text.contains("nimbus_tc_plays_total{transport=\"rtmp\"} 3.0"), text);
+        }
+    }
+
+    @Test
     void historyTurnsTotalsIntoRatesAndKeepsAnHour() {
         long[] handshakes = {0};
         StatusHistory h = new StatusHistory(() -> new StatusHistory.Reading(7, handshakes[0], 0, 0, 2, 100), () -> { });
