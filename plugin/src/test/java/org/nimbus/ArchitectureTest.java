@@ -66,6 +66,18 @@ class ArchitectureTest {
                 .check(main);
     }
 
+    /**
+     * Meters live at the edge: the core and tc expose plain counters and callbacks, which
+     * org.nimbus.metrics (used from red5) binds to Micrometer.
+     */
+    @Test
+    void coreAndTcKnowNoMetricsLibrary() {
+        noClasses().that().resideInAnyPackage(PROTOCOL_CORE).or().resideInAPackage("org.nimbus.tc..")
+                .or().resideInAPackage("org.nimbus.config..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.micrometer..", "io.prometheus..", "org.nimbus.metrics..")
+                .check(main);
+    }
+
     @Test
     void rtmfpCoreDoesNoIo() {
         noClasses().that().resideInAnyPackage("org.nimbus.rtmfp..")

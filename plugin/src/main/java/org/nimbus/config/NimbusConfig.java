@@ -49,8 +49,8 @@ public final class NimbusConfig {
             RTMFP_IDLE_TIMEOUT_SECONDS, RTMFP_FLOW_BUFFER_BYTES, RTMFP_MAX_FLOWS, RTMFP_SESSION_BUFFER_BYTES,
             RTMFP_RECEIVE_BUFFER_TOTAL_BYTES, IntroductionSettings.FIHELLO_PER_TARGET,
             IntroductionSettings.PER_SOURCE, IntroductionSettings.MAX_REDIRECT_ADDRESSES).stream(),
-            Stream.concat(RegistrySettings.ALL.stream(), Stream.concat(TcSettings.ALL.stream(),
-            Stream.concat(CirrusSettings.ALL.stream(), ConnCheckSettings.ALL.stream())))).toList();
+            Stream.concat(RegistrySettings.ALL.stream(), Stream.concat(TcSettings.ALL.stream(), Stream.concat(CirrusSettings.ALL.stream(),
+            Stream.concat(ConnCheckSettings.ALL.stream(), StatusSettings.ALL.stream()))))).toList();
 
     private final Map<String, Object> values;
     private final Set<String> given;

@@ -32,6 +32,7 @@ public final class IntroductionService implements RtmfpEndpoint.Introducer {
 
     @Override
     public void onIntroductionRequest(Responder.IntroductionRequest request, DatagramOutput replies, long now) {
+        long started = endpoint.counters().latencies().start();
         String peerId = HexFormat.of().formatHex(request.peerId());
         Session target = endpoint.sessionByPeerId(peerId);
         Introductions.Target known = target == null || !target.isOpen() ? null
@@ -45,5 +46,6 @@ public final class IntroductionService implements RtmfpEndpoint.Introducer {
             target.forwardIHello(answer.forward().chunk());
             endpoint.service(target, now);
         }
+        endpoint.counters().latencies().stop("introduction." + answer.outcome(), started); // IHello in → Redirect/forward out
     }
 }

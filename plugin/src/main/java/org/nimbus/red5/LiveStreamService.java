@@ -35,10 +35,18 @@ public class LiveStreamService extends StreamService {
 
     @Override
     public void play(String name, int start, int length, boolean flushPlaylist) {
+        StreamCounters.played();
         if (start == LIVE_OR_RECORDED && length < 0 && name != null && !name.isEmpty() && nothingToPlay(name)) {
             start = LIVE_ONLY;
         }
         super.play(name, start, length, flushPlaylist);
+    }
+
+    /** Every publish overload of StreamService ends here. */
+    @Override
+    public void publish(String name, String mode) {
+        StreamCounters.published();
+        super.publish(name, mode);
     }
 
     /** Neither published now nor recorded: what only a future publisher can give. */

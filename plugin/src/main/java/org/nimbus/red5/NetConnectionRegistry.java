@@ -87,5 +87,10 @@ public final class NetConnectionRegistry {
         public void close() {
             conn.close();
         }
+
+        @Override
+        public String transport() {
+            return "rtmp";
+        }
     }
 }

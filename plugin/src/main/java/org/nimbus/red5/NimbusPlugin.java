@@ -32,6 +32,8 @@ public class NimbusPlugin extends Red5Plugin {
     private volatile RtmfpServer rtmfp;
     private volatile ConnCheckSockets conncheck;
     private volatile RtmfpMonitor monitor;
+    /** Meters, the status page's history (/nimbus/metrics, /nimbus/status). */
+    private volatile Operations operations;
     private volatile Thread shutdownHook;
     /** The user registry (RegistryLauncher holds its wiring and releases its ports itself on SIGTERM). */
     private volatile RegistryLauncher registry;
@@ -82,8 +84,10 @@ public class NimbusPlugin extends Red5Plugin {
             // Red5 goes on serving RTMP; only RTMFP is unavailable.
             log.error("Nimbus {}: RTMFP disabled, {} (is the port in use? set rtmfp.bind in {})",
                     version(), e.getMessage(), confFile);
+            operations = Operations.start(config, null, registry, tc.keysBean(), getServer());
             return;
         }
+        operations = Operations.start(config, server, registry, tc.keysBean(), getServer());
         // SIGTERM ends Red5 without calling doStop: release the socket from a hook too.
         Thread hook = new Thread(this::release, "nimbus-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -147,6 +151,11 @@ public class NimbusPlugin extends Red5Plugin {
     }
 
     private synchronized void release() {
+        Operations o = operations;
+        if (o != null) {
+            operations = null;
+            o.close();
+        }
         RtmfpMonitor m = monitor;
         if (m != null) {
             monitor = null;

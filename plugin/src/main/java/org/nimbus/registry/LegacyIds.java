@@ -30,6 +30,11 @@ final class LegacyIds {
         @Override
         public void close() {
         }
+
+        @Override
+        public String transport() {
+            return "reg.cgi";
+        }
     };
 
     private final RegistryStore store;

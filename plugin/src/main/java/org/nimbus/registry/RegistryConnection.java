@@ -13,4 +13,9 @@ public interface RegistryConnection {
 
     /** Ends the connection once queued messages are written; the transport then reports the close. */
     void close();
+
+    /** The transport's name in the registry's figures ("tcp", "websocket", "rtmp", "reg.cgi"). */
+    default String transport() {
+        return "other";
+    }
 }

@@ -79,7 +79,7 @@ public final class RegistryProtocol {
                 }
                 return reply("unregistered");
             case "lookup": {
-                RegistryService.Lookup l = service.lookup(s, string(r, "name"));
+                RegistryService.Lookup l = service.timedLookup(s, string(r, "name"));
                 JsonObject o = reply("found");
                 o.addProperty("name", l.name());
                 o.addProperty("key", Names.key(l.name()));

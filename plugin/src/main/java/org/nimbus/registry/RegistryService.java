@@ -36,6 +36,29 @@ public final class RegistryService {
     private final LongAdder lookups = new LongAdder();
     private final LongAdder relayed = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    private final TransportFigures transports = new TransportFigures();
+    private volatile LookupTimer lookupTimer = LookupTimer.NONE;
+
+    /**
+     * How long lookups take, lock wait included: the edge supplies the clock and records (a
+     * histogram per transport); the service only brackets each lookup.
+     */
+    public interface LookupTimer {
+        LookupTimer NONE = new LookupTimer() {
+            @Override
+            public long start() {
+                return 0;
+            }
+
+            @Override
+            public void stop(String transport, long start) {
+            }
+        };
+
+        long start();
+
+        void stop(String transport, long start);
+    }
 
     public RegistryService(RegistryStore store, AccountTokens tokens, GuestNames guestNames, InstantSource clock,
                            RegistryLimits limits) {
@@ -54,6 +77,24 @@ public final class RegistryService {
         return limits;
     }
 
+    /** Connections, names, lookups and relayed sends per transport. */
+    public TransportFigures transports() {
+        return transports;
+    }
+
+    public void lookupTimer(LookupTimer t) {
+        lookupTimer = t == null ? LookupTimer.NONE : t;
+    }
+
+    /** {@link #lookup(RegistrySession, String)}, timed from before the lock is taken. */
+    public Lookup timedLookup(RegistrySession s, String name) {
+        LookupTimer t = lookupTimer;
+        long started = t.start();
+        Lookup l = lookup(s, name);
+        t.stop(s.connection.transport(), started);
+        return l;
+    }
+
     public long now() {
         return clock.millis();
     }
@@ -63,7 +104,9 @@ public final class RegistryService {
      * per-address limit; the transport then sends the error and closes.
      */
     public synchronized RegistrySession open(RegistryConnection connection, String address, boolean idleChecked) {
-        return admission.open(connection, address, idleChecked, now());
+        RegistrySession s = admission.open(connection, address, idleChecked, now());
+        transports.of(connection.transport()).connections.incrementAndGet();
+        return s;
     }
 
     /** Any frame from the client counts as a sign of life. */
@@ -73,12 +116,16 @@ public final class RegistryService {
 
     public synchronized Welcome helloAccount(RegistrySession s, String token) {
         requireNoName(s);
-        return new Welcome(identities.account(s, token), false, limits.keepaliveSeconds());
+        Welcome w = new Welcome(identities.account(s, token), false, limits.keepaliveSeconds());
+        transports.of(s.connection.transport()).names.incrementAndGet();
+        return w;
     }
 
     public synchronized Welcome helloGuest(RegistrySession s) {
         requireNoName(s);
-        return new Welcome(identities.guest(s), true, limits.keepaliveSeconds());
+        Welcome w = new Welcome(identities.guest(s), true, limits.keepaliveSeconds());
+        transports.of(s.connection.transport()).names.incrementAndGet();
+        return w;
     }
 
     /** Binds peerId to the caller's name; a connection holds one peer ID, a new one replaces it (or relay-only). */
@@ -109,6 +156,7 @@ public final class RegistryService {
     /** A user's peer IDs ({@link Presence#lookup}); the caller must have said hello. */
     public synchronized Lookup lookup(RegistrySession s, String name) {
         requireName(s);
+        transports.of(s.connection.transport()).lookups.increment();
         return lookup(name);
     }
 
@@ -133,6 +181,7 @@ public final class RegistryService {
         requireName(s);
         int delivered = relay.send(s, to, text, now());
         relayed.increment();
+        transports.of(s.connection.transport()).relays.increment();
         return delivered;
     }
 
@@ -150,6 +199,7 @@ public final class RegistryService {
 
     /** reg.cgi's lookup: the same answer as {@link #lookup(RegistrySession, String)}, asked without a connection. */
     public synchronized Lookup legacyLookup(String name) {
+        transports.of("reg.cgi").lookups.increment();
         return lookup(name);
     }
 
@@ -160,8 +210,11 @@ public final class RegistryService {
         }
         s.open = false;
         admission.closed(s);
+        TransportFigures.Figures f = transports.of(s.connection.transport());
+        f.connections.decrementAndGet();
         subscriptions.dropAll(s);
         if (s.name != null) {
+            f.names.decrementAndGet();
             presence.drop(s);
             identities.release(s);
         }

@@ -16,6 +16,11 @@ public final class StreamSession implements RegistryConnection {
         void write(byte[] bytes);
 
         void close();
+
+        /** The transport's name in the registry's figures. */
+        default String transport() {
+            return "stream";
+        }
     }
 
     private final RegistryProtocol protocol;
@@ -35,6 +40,11 @@ public final class StreamSession implements RegistryConnection {
         this.out = out;
         this.decoder = new FrameDecoder(service.limits().maxFrameBytes());
         this.policyAnswer = policyAnswer;
+    }
+
+    @Override
+    public String transport() {
+        return out.transport();
     }
 
     /** Registers the connection; beyond the per-address limit it gets an error frame and is closed. */

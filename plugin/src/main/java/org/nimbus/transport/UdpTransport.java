@@ -41,6 +41,7 @@ public final class UdpTransport implements AutoCloseable {
     private Selector selector;
     private Thread reader;
     private volatile boolean closed;
+    private final SourceTally sources = new SourceTally();
 
     /** @param inbox gets every datagram, with the reply path of the address it arrived on */
     public UdpTransport(Inbox inbox) {
@@ -110,6 +111,7 @@ public final class UdpTransport implements AutoCloseable {
 
     private void offer(InetSocketAddress from, byte[] data, DatagramChannel ch) {
         DatagramOutput replies = (to, datagram) -> send(ch, to, datagram);
+        sources.count(from.getAddress());
         try {
             inbox.offer(from, data, replies, NOTHING);
         } catch (RuntimeException e) {
@@ -140,6 +142,11 @@ public final class UdpTransport implements AutoCloseable {
     public DatagramOutput output(int index) {
         DatagramChannel ch = channels.get(index);
         return (to, datagram) -> send(ch, to, datagram);
+    }
+
+    /** Datagrams per source address (the status page's busiest sources). */
+    public SourceTally sources() {
+        return sources;
     }
 
     /** Datagrams the edge could not take or send (socket errors, full buffers); 0 on a healthy host. */

@@ -200,6 +200,7 @@ public final class RtmfpEndpoint {
     }
 
     private void onIIKeying(InetSocketAddress from, IIKeying keying, DatagramOutput replies, long now) {
+        long started = counters.latencies().start();
         if (!sessions.isEmpty() && sessions.size() >= config.maxSessions() && !responder.answeredBefore(from, keying)
                 && !evictOneClosed()) {
             counters.increment("drop.session-table-full");
@@ -221,6 +222,9 @@ public final class RtmfpEndpoint {
                 counters.increment("handshake.rikeying-repeated");
             }
             sendStartup(replies, from, keyed.initiatorSessionId(), keyed.rikeying().chunk(), now);
+            if (!keyed.retransmission() && existing == null) {
+                counters.latencies().stop("handshake", started); // IIKeying in → session open, RIKeying out
+            }
         } else if (outcome instanceof Responder.SendCookieChange change) {
             counters.increment("handshake.cookie-change");
             sendStartup(replies, from, 0, change.change().chunk(), now);

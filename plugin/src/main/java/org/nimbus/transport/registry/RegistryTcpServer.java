@@ -38,6 +38,11 @@ public final class RegistryTcpServer implements AutoCloseable {
             public void sessionOpened(IoSession io) {
                 StreamSession s = new StreamSession(protocol, new StreamSession.Output() {
                     @Override
+                    public String transport() {
+                        return "tcp";
+                    }
+
+                    @Override
                     public void write(byte[] bytes) {
                         if (io.getScheduledWriteBytes() > maxQueued) {
                             log.debug("registry client {} does not read: closing", io.getRemoteAddress());

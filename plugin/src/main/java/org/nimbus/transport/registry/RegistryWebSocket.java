@@ -277,6 +277,11 @@ public final class RegistryWebSocket implements AutoCloseable {
             }
         }
 
+        @Override
+        public String transport() {
+            return "websocket";
+        }
+
         /** Closes with 1000 once every queued frame has gone (the StreamSession.Output contract). */
         @Override
         public void close() {
