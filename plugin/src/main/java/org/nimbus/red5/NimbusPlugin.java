@@ -174,6 +174,19 @@ public class NimbusPlugin extends Red5Plugin {
         }
     }
 
+    /**
+     * nimbus.properties as a web app's listener reads it when the web app starts; empty, with a
+     * warning naming {@code what} goes off, when the file cannot be read or is invalid.
+     */
+    static java.util.Optional<NimbusConfig> webAppConfig(org.slf4j.Logger caller, String what) {
+        try {
+            return java.util.Optional.of(NimbusConfig.load(configFile()));
+        } catch (IOException | ConfigException e) {
+            caller.warn("Nimbus {} off: cannot read {}: {}", what, configFile(), e.getMessage());
+            return java.util.Optional.empty();
+        }
+    }
+
     static Path configFile() {
         String root = System.getProperty("red5.config_root");
         if (root == null) {

@@ -1,11 +1,9 @@
 package org.nimbus.red5;
 
-import java.io.IOException;
 import javax.servlet.ServletContextEvent;
 import javax.servlet.ServletContextListener;
 import javax.servlet.ServletRegistration;
 import org.nimbus.config.CirrusSettings;
-import org.nimbus.config.ConfigException;
 import org.nimbus.config.NimbusConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,11 +18,8 @@ public class RegCgiListener implements ServletContextListener {
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
-        NimbusConfig config;
-        try {
-            config = NimbusConfig.load(NimbusPlugin.configFile());
-        } catch (IOException | ConfigException e) {
-            log.warn("Nimbus reg.cgi off: cannot read {}: {}", NimbusPlugin.configFile(), e.getMessage());
+        NimbusConfig config = NimbusPlugin.webAppConfig(log, "reg.cgi").orElse(null);
+        if (config == null) {
             return;
         }
         String path = config.get(CirrusSettings.REG_CGI_PATH);

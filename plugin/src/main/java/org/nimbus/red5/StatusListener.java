@@ -4,7 +4,6 @@ import java.io.IOException;
 import javax.servlet.ServletContextEvent;
 import javax.servlet.ServletContextListener;
 import javax.servlet.ServletRegistration;
-import org.nimbus.config.ConfigException;
 import org.nimbus.config.NimbusConfig;
 import org.nimbus.config.StatusSettings;
 import org.slf4j.Logger;
@@ -19,11 +18,8 @@ public class StatusListener implements ServletContextListener {
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
-        NimbusConfig config;
-        try {
-            config = NimbusConfig.load(NimbusPlugin.configFile());
-        } catch (IOException | ConfigException e) {
-            log.warn("Nimbus status page off: cannot read {}: {}", NimbusPlugin.configFile(), e.getMessage());
+        NimbusConfig config = NimbusPlugin.webAppConfig(log, "status page").orElse(null);
+        if (config == null) {
             return;
         }
         StatusSettings.Access access = config.get(StatusSettings.ACCESS);
