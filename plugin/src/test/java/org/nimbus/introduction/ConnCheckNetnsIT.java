@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,7 +57,7 @@ class ConnCheckNetnsIT {
         serverNs = lab.publicHost("srv", 1);
         NetnsLab.run("ip", "netns", "exec", serverNs, "ip", "addr", "add", "10.77.0.2/24", "dev", "eth0");
         NetnsLab.run("ip", "netns", "exec", serverNs, "ip", "addr", "add", "10.77.0.3/24", "dev", "eth0");
-        server = new LineProcess("server", NetnsLab.in(serverNs, java("org.nimbus.introduction.RendezvousTestServer",
+        server = new LineProcess("server", NetnsLab.in(serverNs, NetnsLab.java("org.nimbus.introduction.RendezvousTestServer",
                 "10.77.0.1:1935", "--conncheck", "10.77.0.1:19350", "10.77.0.2:19351", "10.77.0.3:19352")));
         server.await(Pattern.compile("^READY .* conncheck "), T);
     }
@@ -74,16 +73,10 @@ class ConnCheckNetnsIT {
         }
     }
 
-    private static List<String> java(String mainClass, String... args) {
-        List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), mainClass));
-        c.addAll(List.of(args));
-        return c;
-    }
 
     /** Runs the kit's check on a host; its result fields by name (values as printed). */
     private Map<String, String> check(String ns, String tag) throws Exception {
-        LineProcess p = new LineProcess("conncheck-" + tag, NetnsLab.in(ns, java("org.nimbus.conformance.cli.ConnCheck", URI)));
+        LineProcess p = new LineProcess("conncheck-" + tag, NetnsLab.in(ns, NetnsLab.java("org.nimbus.conformance.cli.ConnCheck", URI)));
         clients.add(p);
         int exit = p.awaitExit(T);
         System.out.println(tag + ": " + String.join(" | ", p.output()));

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +50,7 @@ class IntroductionNetnsIT {
         nat1 = lab.nat("nat1", 1, false);
         nat2 = lab.nat("nat2", 2, false);
         nat3 = lab.nat("nat3", 3, true);
-        server = new LineProcess("server", NetnsLab.in(serverNs, java("org.nimbus.introduction.RendezvousTestServer", "10.77.0.1:1935")));
+        server = new LineProcess("server", NetnsLab.in(serverNs, NetnsLab.java("org.nimbus.introduction.RendezvousTestServer", "10.77.0.1:1935")));
         server.await(Pattern.compile("^READY"), T);
     }
 
@@ -66,17 +65,10 @@ class IntroductionNetnsIT {
         }
     }
 
-    /** A JVM command on this test's own class path (the plugin's test classes and the kit). */
-    private static List<String> java(String mainClass, String... args) {
-        List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), mainClass));
-        c.addAll(List.of(args));
-        return c;
-    }
 
     private LineProcess peer(String name, String ns, String... args) throws IOException {
         List<String> a = new ArrayList<>(List.of(args));
-        LineProcess p = new LineProcess(name, NetnsLab.in(ns, java("org.nimbus.conformance.cli.P2p", a.toArray(String[]::new))));
+        LineProcess p = new LineProcess(name, NetnsLab.in(ns, NetnsLab.java("org.nimbus.conformance.cli.P2p", a.toArray(String[]::new))));
         peers.add(p);
         return p;
     }

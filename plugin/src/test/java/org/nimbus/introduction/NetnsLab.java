@@ -38,6 +38,14 @@ final class NetnsLab implements AutoCloseable {
         }
     }
 
+    /** A JVM command on the test's own class path (the plugin's test classes and the kit), small and quick to start. */
+    static List<String> java(String mainClass, String... args) {
+        List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), mainClass));
+        c.addAll(List.of(args));
+        return c;
+    }
+
     /** Runs a command; a failure is an exception carrying its output. */
     static String run(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
