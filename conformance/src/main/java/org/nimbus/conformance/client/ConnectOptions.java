@@ -24,6 +24,12 @@ public final class ConnectOptions {
     public Duration retransmitBackoff = Duration.ofMillis(1500);
     public SecureRandom random = new SecureRandom();
 
+    /**
+     * Where the handshake takes its key pairs: null draws fresh full-length keys per handshake (as
+     * Flash, librtmfp and rtmfp-cpp do); the load mode hands one reused key per group.
+     */
+    public java.util.function.Function<DhGroup, org.nimbus.conformance.crypto.DiffieHellman> dhKeys;
+
     public byte[] fixedTag;
     public Integer fixedInitiatorSessionId;
     public byte[] fixedDhPrivateKey;

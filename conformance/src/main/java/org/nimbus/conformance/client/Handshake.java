@@ -155,6 +155,10 @@ public final class Handshake {
         }
     }
 
+    private DiffieHellman keyFor(DhGroup g) {
+        return options.dhKeys != null ? options.dhKeys.apply(g) : DiffieHellman.generate(g, options.random);
+    }
+
     /** Builds the certificate and SKIC for the configured group (RFC 7425 §4). */
     private void prepareKeying() {
         if (certificate != null) {
@@ -162,11 +166,11 @@ public final class Handshake {
         }
         DhGroup g = options.dhGroup;
         dh = options.fixedDhPrivateKey != null ? DiffieHellman.fromPrivate(g, options.fixedDhPrivateKey)
-                : DiffieHellman.generate(g, options.random);
+                : keyFor(g);
         List<DiffieHellman> staticKeys = new ArrayList<>();
         if (options.certificateForm == CertificateForm.MULTI_GROUP) {
             for (DhGroup other : List.of(DhGroup.GROUP_16, DhGroup.GROUP_14, DhGroup.GROUP_2)) {
-                staticKeys.add(other == g ? dh : DiffieHellman.generate(other, options.random));
+                staticKeys.add(other == g ? dh : keyFor(other));
             }
             if (!staticKeys.contains(dh)) {
                 staticKeys.add(dh);

@@ -310,6 +310,26 @@ public final class Session implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - t0);
     }
 
+    /** Sends a Ping without waiting: a receive loop elsewhere feeds {@link #deliver}, then asks {@link #takePingReply}. */
+    public void sendPing(byte[] message) throws IOException {
+        sendChunks(List.of(new Ping(false, message).toChunk()));
+    }
+
+    /** True, and forgotten, when a Ping Reply echoing {@code message} has been delivered. */
+    public boolean takePingReply(byte[] message) {
+        return pingReplies.removeIf(r -> Arrays.equals(r, message));
+    }
+
+    /**
+     * Forgets the packets received so far ({@link #receivedPackets()}) and the ping replies no
+     * one asked for: a session held for minutes by a load generator keeps nothing it will not read.
+     */
+    public void forgetReceived() {
+        log.clear();
+        pingReplies.clear();
+        inbox.clear();
+    }
+
     public Duration ping(Duration timeout) throws IOException, RtmfpException {
         byte[] m = new byte[8];
         new java.security.SecureRandom().nextBytes(m);

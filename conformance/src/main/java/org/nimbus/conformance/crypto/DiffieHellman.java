@@ -25,9 +25,21 @@ public final class DiffieHellman {
      * its fixed-length and minimal encodings agree and no peer has to choose between them.
      */
     public static DiffieHellman generate(DhGroup group, SecureRandom random) {
+        return generate(group, random, group.bits);
+    }
+
+    /**
+     * A fresh key pair whose private exponent has {@code exponentBits} bits (at most the prime's):
+     * the full length above, as the OpenSSL-based clients draw them; shorter for a load
+     * generator that wants its own CPU spent on the server's answers, not on its keys.
+     */
+    public static DiffieHellman generate(DhGroup group, SecureRandom random, int exponentBits) {
+        if (exponentBits < 64 || exponentBits > group.bits) {
+            throw new IllegalArgumentException("exponent of " + exponentBits + " bits in a " + group.bits + "-bit group");
+        }
         while (true) {
-            BigInteger x = new BigInteger(group.bits, random);
-            if (x.bitLength() < group.bits - 64) {
+            BigInteger x = new BigInteger(exponentBits, random);
+            if (x.bitLength() < exponentBits - 64) {
                 continue;
             }
             DiffieHellman dh = new DiffieHellman(group, x);

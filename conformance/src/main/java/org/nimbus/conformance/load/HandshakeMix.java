@@ -15,6 +15,8 @@ import org.nimbus.conformance.client.Session;
  */
 final class HandshakeMix implements LoadMix {
     static final int MAX_IN_FLIGHT = 64;
+    /** Handshakes per point of the warm-up curve. */
+    static final int BUCKET = 1000;
 
     @Override
     public long run(LoadContext c) throws Exception {
@@ -28,6 +30,8 @@ final class HandshakeMix implements LoadMix {
         ServerProbe probe = c.probe();
         long[] cpuAt = {probe == null ? 0 : probe.cpuNanos(), -1};
         long[] okAt = {0, -1};
+        // the server's CPU each time another thousand handshakes are up: the warm-up curve
+        java.util.concurrent.ConcurrentSkipListMap<Long, Long> cpuAtThousands = new java.util.concurrent.ConcurrentSkipListMap<>();
         long t0 = System.nanoTime();
         Pacer pacer = new Pacer(t0, c.spec().rate(), c.spec().duration().toNanos());
         long started = 0;
@@ -47,8 +51,15 @@ final class HandshakeMix implements LoadMix {
                     long up = System.nanoTime();
                     fromDue.recordNanos(up - dueAt);
                     service.recordNanos(up - sent);
-                    ok.incrementAndGet();
+                    long n = ok.incrementAndGet();
                     lastDone.accumulateAndGet(up, Math::max);
+                    if (probe != null && n % BUCKET == 0) {
+                        try {
+                            cpuAtThousands.put(n, probe.cpuNanos());
+                        } catch (java.io.IOException e) {
+                            // a point missing from the curve, not a failed handshake
+                        }
+                    }
                     s.close(c.timeout());
                 } catch (Exception e) {
                     failed.incrementAndGet();
@@ -70,6 +81,17 @@ final class HandshakeMix implements LoadMix {
                             (cpuEnd - cpuAt[1]) / 1e3 / (ok.get() - okAt[1]), ok.get() - okAt[1]);
             c.out().printf(Locale.ROOT, "server CPU per handshake: %.0f µs over the run%s%n",
                     (cpuEnd - cpuAt[0]) / 1e3 / ok.get(), steady);
+            if (!cpuAtThousands.isEmpty()) {
+                StringBuilder curve = new StringBuilder("server CPU per handshake by " + BUCKET + " (µs):");
+                long prevN = 0;
+                long prevCpu = cpuAt[0];
+                for (var e : cpuAtThousands.entrySet()) {
+                    curve.append(' ').append(Math.round((e.getValue() - prevCpu) / 1e3 / (e.getKey() - prevN)));
+                    prevN = e.getKey();
+                    prevCpu = e.getValue();
+                }
+                c.out().println(curve);
+            }
         }
         if (firstError.get() != null) {
             c.out().println("first failure: " + firstError.get());

@@ -4,15 +4,21 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * What {@code --load sessions=N,rate=R,duration=T,mix=M} asks for. {@code duration} takes
- * {@code 30s}, {@code 2m}, {@code 500ms} or plain seconds.
+ * What {@code --load sessions=N,rate=R,duration=T,mix=M} asks for. {@code duration} (and
+ * {@code ping}) take {@code 30s}, {@code 2m}, {@code 500ms} or plain seconds. The idle mix also
+ * takes {@code per_socket=S} (sessions sharing one UDP socket, as sessions behind one NAT binding
+ * do; 1 by default) and {@code ping=T} (the kit pings each held session every T, 5 s by default;
+ * 0 leaves only the server's own keepalives).
  */
-public record LoadSpec(int sessions, double rate, Duration duration, Mix mix, int group, boolean connect) {
+public record LoadSpec(int sessions, double rate, Duration duration, Mix mix, int group, boolean connect,
+                       int perSocket, Duration ping) {
+    public static final Duration DEFAULT_PING = Duration.ofSeconds(5);
+
     public enum Mix { HANDSHAKE, IDLE, INTRODUCE, CALL, LOOKUP, FANOUT }
 
     /** Group 2 unless {@code group=} says otherwise: the DH group every session of the load selects. */
     public LoadSpec(int sessions, double rate, Duration duration, Mix mix) {
-        this(sessions, rate, duration, mix, 2, false);
+        this(sessions, rate, duration, mix, 2, false, 1, DEFAULT_PING);
     }
 
     public static LoadSpec parse(String text) {
@@ -22,6 +28,8 @@ public record LoadSpec(int sessions, double rate, Duration duration, Mix mix, in
         Mix mix = null;
         int group = 2;
         boolean connect = false;
+        int perSocket = 1;
+        Duration ping = DEFAULT_PING;
         for (String part : text.split(",")) {
             String[] kv = part.split("=", 2);
             if (kv.length != 2) {
@@ -35,7 +43,10 @@ public record LoadSpec(int sessions, double rate, Duration duration, Mix mix, in
                 case "mix" -> mix = Mix.valueOf(v.toUpperCase(Locale.ROOT));
                 case "group" -> group = Integer.parseInt(v);
                 case "connect" -> connect = Boolean.parseBoolean(v);
-                default -> throw new IllegalArgumentException("unknown load key '" + kv[0] + "' (sessions, rate, duration, mix, group, connect)");
+                case "per_socket" -> perSocket = Integer.parseInt(v);
+                case "ping" -> ping = duration(v);
+                default -> throw new IllegalArgumentException("unknown load key '" + kv[0]
+                        + "' (sessions, rate, duration, mix, group, connect, per_socket, ping)");
             }
         }
         if (sessions == null || rate == null || duration == null || mix == null) {
@@ -47,7 +58,10 @@ public record LoadSpec(int sessions, double rate, Duration duration, Mix mix, in
         if (org.nimbus.conformance.crypto.DhGroup.byId(group).isEmpty()) {
             throw new IllegalArgumentException("group " + group + " is not a DH group the kit knows (2, 5, 14, 15, 16)");
         }
-        return new LoadSpec(sessions, rate, duration, mix, group, connect);
+        if (perSocket < 1 || ping.isNegative()) {
+            throw new IllegalArgumentException("per_socket must be positive and ping not negative");
+        }
+        return new LoadSpec(sessions, rate, duration, mix, group, connect, perSocket, ping);
     }
 
     static Duration duration(String v) {

@@ -50,6 +50,20 @@ public final class ServerProbe implements AutoCloseable {
         }
     }
 
+    /**
+     * The server's heap in use right after a full collection (MemoryMXBean.gc, i.e. System.gc:
+     * a full, stop-the-world GC in G1 unless the server runs with -XX:+ExplicitGCInvokesConcurrent),
+     * which is about what its live objects hold.
+     */
+    public synchronized long heapAfterFullGc() throws IOException {
+        try {
+            mbeans.invoke(memory, "gc", null, null);
+        } catch (javax.management.JMException e) {
+            throw new IOException("JMX gc: " + e, e);
+        }
+        return heapUsed();
+    }
+
     /** The server JVM's process CPU time so far (OperatingSystemMXBean.ProcessCpuTime), nanoseconds. */
     public synchronized long cpuNanos() throws IOException {
         try {

@@ -154,15 +154,24 @@ public final class JcaCryptoProvider implements CryptoProvider {
         return dhKeyPair(group, x);
     }
 
+    /**
+     * Our public key g^x from the group's {@linkplain FixedBasePower table of generator powers}
+     * when x has the length we draw (every server handshake), else by {@code modPow} (test
+     * vectors with other lengths).
+     */
     @Override
     public DhKeyPair dhKeyPair(DhGroup group, BigInteger privateExponent) {
-        return new ModPowKeyPair(group, privateExponent, DhGroup.GENERATOR.modPow(privateExponent, group.prime()));
+        FixedBasePower powers = FixedBasePower.ofGenerator(group);
+        BigInteger publicValue = powers.covers(privateExponent)
+                ? powers.pow(privateExponent)
+                : DhGroup.GENERATOR.modPow(privateExponent, group.prime());
+        return new ModPowKeyPair(group, privateExponent, publicValue);
     }
 
     /**
-     * A DH key as two modular exponentiations on {@link BigInteger} (the JDK's own DH key
-     * agreement does the same modPow, behind key factories, key specs and provider look-ups that
-     * cost a handshake more than they add): g^x once for our public key, y^x for the secret.
+     * A DH key on {@link BigInteger} (the JDK's own DH key agreement does the same modPow, behind
+     * key factories, key specs and provider look-ups that cost a handshake more than they add):
+     * g^x once for our public key, y^x for the secret.
      */
     private static final class ModPowKeyPair implements DhKeyPair {
         private final DhGroup group;
