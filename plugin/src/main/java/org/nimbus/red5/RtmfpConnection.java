@@ -39,6 +39,13 @@ public final class RtmfpConnection extends RTMPConnection {
     private static final Logger log = LoggerFactory.getLogger(RtmfpConnection.class);
     private static final RTMPProtocolEncoder ENCODER = new RTMPProtocolEncoder();
     private static final RTMPProtocolDecoder DECODER = new RTMPProtocolDecoder();
+    /**
+     * Stands in for the single-thread executor every RTMPConnection builds for received RTMP
+     * packets (RTMPConnection.handleMessageReceived), which an RTMFP connection never uses: its
+     * messages go through {@link #inbound}. Red5 1.3.17 never shuts that executor down, so each one
+     * stayed reachable until finalization: about 0.5 KB per connection.
+     */
+    private static final java.util.concurrent.ExecutorService NO_RTMP_PACKETS = shutDown();
     /** RTMP's command channel of the NetConnection, where Red5 writes stream-0 replies. */
     private static final int NETCONNECTION_CHANNEL = 3;
 
@@ -54,6 +61,8 @@ public final class RtmfpConnection extends RTMPConnection {
     RtmfpConnection(TcFlowService tc, TcSession session, InetSocketAddress remote, Executor pool, IRTMPHandler handler,
                     int maxStreams) {
         super(IConnection.Type.PERSISTENT.name().toLowerCase());
+        receivedPacketExecutor.shutdown();
+        receivedPacketExecutor = NO_RTMP_PACKETS;
         this.tc = tc;
         this.session = session;
         this.maxStreams = maxStreams;
@@ -69,6 +78,12 @@ public final class RtmfpConnection extends RTMPConnection {
         setDuty(Duty.PUBLISHER);
         // The RTMFP handshake is the transport's; for Red5 the connection is ready for connect.
         setStateCode(RTMP.STATE_CONNECTED);
+    }
+
+    private static java.util.concurrent.ExecutorService shutDown() {
+        java.util.concurrent.ExecutorService e = java.util.concurrent.Executors.newSingleThreadExecutor();
+        e.shutdown();
+        return e;
     }
 
     /** The TC session (the RTMFP side) of this connection. */

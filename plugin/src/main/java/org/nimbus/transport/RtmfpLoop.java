@@ -1,45 +1,47 @@
 package org.nimbus.transport;
 
-import java.net.InetSocketAddress;
 import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import org.nimbus.rtmfp.session.DatagramOutput;
 import org.nimbus.rtmfp.session.RtmfpCounters;
 import org.nimbus.rtmfp.session.RtmfpEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that owns the RTMFP endpoint: datagrams from the transport, tasks from the
- * layers above (Red5 threads that want to send) and the endpoint's timers all run here, so the
- * protocol core needs no locks. Incoming datagrams wait in a bounded queue: under a flood the
- * excess is dropped and counted instead of growing the heap.
+ * The one thread that owns the RTMFP endpoint: datagrams it reads from the sockets itself
+ * ({@link LoopIo}), tasks from the layers above (Red5 threads that want to send) and the
+ * endpoint's timers all run here, so the protocol core needs no locks. Incoming datagrams wait
+ * in the kernel's socket buffers, which bound them: under a flood the kernel drops the excess.
  */
 public final class RtmfpLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RtmfpLoop.class);
-    private static final int DATAGRAM_QUEUE = 16_384;
-
-    private record Inbound(InetSocketAddress from, byte[] data, DatagramOutput replies, Runnable settled) {
-    }
+    /** Datagrams handled between two looks at the task queue and the timers. */
+    private static final int DATAGRAM_BATCH = 256;
 
     private final RtmfpEndpoint endpoint;
     private final RtmfpCounters counters;
-    private final ArrayBlockingQueue<Inbound> datagrams = new ArrayBlockingQueue<>(DATAGRAM_QUEUE);
+    private final LoopIo io;
+    private final Inbox receive;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Set while the thread is about to wait or waiting in {@link LoopIo#await}: only then do tasks wake it. */
+    private volatile boolean sleeping;
     private final long origin = System.nanoTime();
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
 
-    public RtmfpLoop(RtmfpEndpoint endpoint) {
+    public RtmfpLoop(RtmfpEndpoint endpoint, LoopIo io) {
         this.endpoint = endpoint;
         this.counters = endpoint.counters();
+        this.io = io;
+        this.receive = (from, data, replies, settled) -> {
+            safely(() -> endpoint.receive(from, data, replies, now()));
+            safely(settled);
+        };
         this.thread = new Thread(this::run, "nimbus-rtmfp");
         this.thread.setDaemon(true);
     }
@@ -58,23 +60,12 @@ public final class RtmfpLoop implements AutoCloseable {
         return endpoint;
     }
 
-    /**
-     * From the transport thread: queue a datagram, or drop it when the loop is saturated.
-     * {@code settled} runs after the endpoint has handled it, or at once when it is dropped.
-     */
-    public void offer(InetSocketAddress from, byte[] data, DatagramOutput replies, Runnable settled) {
-        if (!datagrams.offer(new Inbound(from, data, replies, settled))) {
-            counters.increment("drop.overload");
-            settled.run();
-            return;
-        }
-        LockSupport.unpark(thread);
-    }
-
     /** Runs a task on the loop thread (never dropped). */
     public void execute(Runnable task) {
         tasks.add(task);
-        LockSupport.unpark(thread);
+        if (sleeping) {
+            io.wakeup();
+        }
     }
 
     /** Runs a computation on the loop thread (where sessions may be read) and hands back its result. */
@@ -103,11 +94,7 @@ public final class RtmfpLoop implements AutoCloseable {
                     safely(task);
                     worked = true;
                 }
-                Inbound in;
-                for (int i = 0; i < 256 && (in = datagrams.poll()) != null; i++) {
-                    Inbound d = in;
-                    safely(() -> endpoint.receive(d.from(), d.data(), d.replies(), now()));
-                    safely(d.settled());
+                if (io.drain(DATAGRAM_BATCH, receive) > 0) {
                     worked = true;
                 }
                 long now = now();
@@ -117,8 +104,14 @@ public final class RtmfpLoop implements AutoCloseable {
                 }
                 if (!worked) {
                     long wait = Math.min(endpoint.nextDeadline() - now, 1000);
-                    if (wait > 0 && datagrams.isEmpty() && tasks.isEmpty()) {
-                        LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(wait));
+                    if (wait > 0) {
+                        // Dekker-style: a task added after this write sees sleeping and wakes us;
+                        // one added before it is seen by the check below
+                        sleeping = true;
+                        if (tasks.isEmpty()) {
+                            io.await(wait);
+                        }
+                        sleeping = false;
                     }
                 }
             }
@@ -148,7 +141,7 @@ public final class RtmfpLoop implements AutoCloseable {
         try {
             if (!stopped.await(5, TimeUnit.SECONDS)) {
                 running = false;
-                thread.interrupt();
+                io.wakeup();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -26,14 +26,14 @@ public final class RtmfpServer implements AutoCloseable, TcFlowService.Loop {
     public RtmfpServer(SessionConfig sessions, SessionListener listener) {
         CryptoProvider crypto = new JcaCryptoProvider();
         this.endpoint = new RtmfpEndpoint(crypto, crypto.randomBytes(32), sessions, listener, new RtmfpCounters());
-        this.loop = new RtmfpLoop(endpoint);
-        this.udp = new UdpTransport(loop::offer);
+        this.udp = new UdpTransport();
+        this.loop = new RtmfpLoop(endpoint, udp);
     }
 
     /** Binds and starts; on failure nothing stays bound and no thread runs. */
     public RtmfpServer start(List<InetSocketAddress> addresses) throws IOException {
         try {
-            udp.bind(addresses);
+            udp.bindPolled(addresses);
         } catch (IOException e) {
             udp.close();
             throw e;

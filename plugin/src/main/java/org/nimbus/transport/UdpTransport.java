@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * scans and expiry cost more CPU per short session than its handshake's key agreement:
  * BENCHMARKS.md, "Handshake CPU".)
  */
-public final class UdpTransport implements AutoCloseable {
+public final class UdpTransport implements AutoCloseable, LoopIo {
     private static final Logger log = LoggerFactory.getLogger(UdpTransport.class);
     /** RFC 7016 datagrams stay under a path MTU; anything longer than this is not RTMFP and is cut. */
     private static final int RECEIVE_SIZE = 8192;
@@ -42,14 +42,42 @@ public final class UdpTransport implements AutoCloseable {
     private Thread reader;
     private volatile boolean closed;
     private final SourceTally sources = new SourceTally();
+    /** {@link #drain}'s buffer: drain runs on one thread only (the loop's). */
+    private final ByteBuffer pollBuffer = ByteBuffer.allocateDirect(RECEIVE_SIZE);
 
-    /** @param inbox gets every datagram, with the reply path of the address it arrived on */
+    /** @param inbox gets every datagram, with the reply path of the address it arrived on, from the transport's own thread */
     public UdpTransport(Inbox inbox) {
         this.inbox = inbox;
     }
 
+    /** A transport that the loop reads itself ({@link #bindPolled}). */
+    public UdpTransport() {
+        this.inbox = null;
+    }
+
     /** Binds every address and starts reading; on failure nothing stays bound and the error names the address. */
     public void bind(List<InetSocketAddress> addresses) throws IOException {
+        if (inbox == null) {
+            throw new IllegalStateException("a transport without an inbox is read by its loop: bindPolled");
+        }
+        open(addresses);
+        reader = new Thread(this::read, "nimbus-rtmfp-udp");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /**
+     * Binds every address without a thread of its own: the {@link RtmfpLoop} reads the sockets
+     * itself ({@link #drain}, {@link #await}), so a datagram wakes one thread, not two (the
+     * hand-off between a reader and the loop cost each datagram two context switches, a tenth of
+     * the server's CPU per handshake). The kernel's socket buffer is then the only queue: what
+     * arrives while the loop is busy waits there, and a flood beyond it is dropped by the kernel.
+     */
+    public void bindPolled(List<InetSocketAddress> addresses) throws IOException {
+        open(addresses);
+    }
+
+    private void open(List<InetSocketAddress> addresses) throws IOException {
         try {
             selector = Selector.open();
             for (InetSocketAddress a : addresses) {
@@ -66,9 +94,48 @@ public final class UdpTransport implements AutoCloseable {
             close();
             throw new IOException("cannot bind RTMFP UDP " + BindAddresses.describe(addresses) + ": " + e.getMessage(), e);
         }
-        reader = new Thread(this::read, "nimbus-rtmfp-udp");
-        reader.setDaemon(true);
-        reader.start();
+    }
+
+    @Override
+    public int drain(int max, Inbox to) {
+        int n = 0;
+        boolean more = true;
+        // one datagram per channel in turn, so a busy address does not starve the others
+        while (more && n < max) {
+            more = false;
+            for (DatagramChannel ch : channels) {
+                pollBuffer.clear();
+                SocketAddress from = receive(ch, pollBuffer);
+                if (from != null) {
+                    byte[] data = new byte[pollBuffer.flip().remaining()];
+                    pollBuffer.get(data);
+                    sources.count(((InetSocketAddress) from).getAddress());
+                    to.offer((InetSocketAddress) from, data, (t, datagram) -> send(ch, t, datagram), NOTHING);
+                    n++;
+                    more = true;
+                }
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public void await(long millis) {
+        try {
+            selector.select(Math.max(1, millis));
+            selector.selectedKeys().clear();
+        } catch (IOException | ClosedSelectorException e) {
+            if (!closed) {
+                handlerErrors.incrementAndGet();
+            }
+        }
+    }
+
+    @Override
+    public void wakeup() {
+        if (selector != null) {
+            selector.wakeup();
+        }
     }
 
     /** The I/O thread: drains every readable channel into the inbox. */

@@ -89,11 +89,12 @@ final class IdleMix implements LoadMix {
         Tallies t = new Tallies();
         ServerProbe probe = c.probe();
         Long heapBefore = probe == null ? null : probe.heapAfterFullGc();
+        int sessionsBefore = probe == null ? -1 : probe.rtmfpSessions();
         long t0 = System.nanoTime();
         Pacer pacer = new Pacer(t0, c.spec().rate(), c.spec().duration().toNanos());
         List<Pump> pumps = new ArrayList<>();
         for (int k = 0; k < PUMPS; k++) {
-            Pump p = new Pump(k, c, t, pacer.endNanos());
+            Pump p = new Pump(k, c, t);
             pumps.add(p);
             p.start();
         }
@@ -112,6 +113,11 @@ final class IdleMix implements LoadMix {
         openers.shutdown();
         openers.awaitTermination(c.timeout().toMillis() * 4 + c.spec().duration().toMillis(), TimeUnit.MILLISECONDS);
         long openNanos = System.nanoTime() - t0;
+        // hold until the end of the run, and at least until every socket reached its pump
+        Pacer.until(pacer.endNanos());
+        for (Pump p : pumps) {
+            p.finish();
+        }
         c.out().printf(Locale.ROOT, "sessions: %d started, %d opened, %d failed in %.2f s (%d per socket); holding until %.1f s%n",
                 started, t.opened.get(), t.failed.get(), openNanos / 1e9, perSocket, c.spec().duration().toMillis() / 1000.0);
         for (Pump p : pumps) {
@@ -121,12 +127,17 @@ final class IdleMix implements LoadMix {
         c.out().printf(Locale.ROOT, "held to the end: %d, lost while held: %d%n", held, t.lost.get());
         c.out().println(t.handshake.line());
         c.out().println(t.ping.line());
-        if (probe != null) {
-            long heapHeld = probe.heapAfterFullGc();
-            c.out().printf(Locale.ROOT, "server heap after a full GC: %.1f MB before the sessions, %.1f MB with %d held: %.2f KB per held session%n",
-                    heapBefore / 1048576.0, heapHeld / 1048576.0, held, held == 0 ? 0.0 : (heapHeld - heapBefore) / 1024.0 / held);
-        }
+        Long heapHeld = probe == null ? null : probe.heapAfterFullGc();
         closeAll(pumps, c);
+        if (probe != null) {
+            String after = "";
+            if (sessionsBefore >= 0 && awaitSessions(probe, sessionsBefore, c)) {
+                after = String.format(Locale.ROOT, ", %.1f MB once the server let them go", probe.heapAfterFullGc() / 1048576.0);
+            }
+            c.out().printf(Locale.ROOT, "server heap after a full GC: %.1f MB before the sessions, %.1f MB with %d held%s: %.2f KB per held session%n",
+                    heapBefore / 1048576.0, heapHeld / 1048576.0, held, after,
+                    held == 0 ? 0.0 : (heapHeld - heapBefore) / 1024.0 / held);
+        }
         if (t.firstError.get() != null) {
             c.out().println("first failure: " + t.firstError.get());
         }
@@ -188,19 +199,24 @@ final class IdleMix implements LoadMix {
         private final List<Held> ringOrder = new ArrayList<>();
         private final LoadContext c;
         private final Tallies t;
-        private final long endNanos;
         private final long pingPeriodNanos;
+        private volatile boolean stop;
         private int nextPing;
         private long roundStart = System.nanoTime();
 
-        Pump(int n, LoadContext c, Tallies t, long endNanos) throws IOException {
+        Pump(int n, LoadContext c, Tallies t) throws IOException {
             super("load-idle-pump-" + n);
             setDaemon(true);
             this.selector = Selector.open();
             this.c = c;
             this.t = t;
-            this.endNanos = endNanos;
             this.pingPeriodNanos = c.spec().ping().toNanos();
+        }
+
+        /** Ends the pump once it has taken every socket handed to it. */
+        void finish() {
+            stop = true;
+            selector.wakeup();
         }
 
         void add(Socket s) {
@@ -219,7 +235,7 @@ final class IdleMix implements LoadMix {
         @Override
         public void run() {
             try {
-                while (System.nanoTime() - endNanos < 0) {
+                while (!stop || !incoming.isEmpty()) {
                     for (Socket s; (s = incoming.poll()) != null; ) {
                         s.channel().configureBlocking(false);
                         s.channel().register(selector, SelectionKey.OP_READ, s);
@@ -306,6 +322,21 @@ final class IdleMix implements LoadMix {
                 }
             }
         }
+    }
+
+    /**
+     * Waits until the server holds no more sessions than before the run: closed sessions linger
+     * for about 19 s to answer a repeated close (RFC 7016 §3.5.5.2). False after a minute.
+     */
+    private static boolean awaitSessions(ServerProbe probe, int count, LoadContext c) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (probe.rtmfpSessions() <= count) {
+                return true;
+            }
+            Thread.sleep(500); // polling a remote counter: there is no event to await over JMX
+        }
+        return false;
     }
 
     /** Closes every held session (each socket's in turn, in blocking mode), sockets in parallel. */

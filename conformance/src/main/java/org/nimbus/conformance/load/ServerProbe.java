@@ -64,6 +64,17 @@ public final class ServerProbe implements AutoCloseable {
         return heapUsed();
     }
 
+    /** Open RTMFP sessions, from a Nimbus server's org.nimbus:type=Rtmfp MXBean; -1 for a server without it. */
+    public synchronized int rtmfpSessions() throws IOException {
+        try {
+            return ((Number) mbeans.getAttribute(name("org.nimbus:type=Rtmfp"), "Sessions")).intValue();
+        } catch (javax.management.InstanceNotFoundException | javax.management.AttributeNotFoundException e) {
+            return -1;
+        } catch (javax.management.JMException e) {
+            throw new IOException("JMX Sessions: " + e, e);
+        }
+    }
+
     /** The server JVM's process CPU time so far (OperatingSystemMXBean.ProcessCpuTime), nanoseconds. */
     public synchronized long cpuNanos() throws IOException {
         try {

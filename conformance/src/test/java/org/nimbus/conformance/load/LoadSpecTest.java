@@ -20,6 +20,12 @@ class LoadSpecTest {
         assertEquals(Duration.ofMillis(1500), LoadSpec.parse("mix=handshake,sessions=1,rate=1,duration=1.5s").duration());
         assertEquals(Duration.ofMillis(250), LoadSpec.parse("mix=lookup,sessions=1,rate=1,duration=250ms").duration());
         assertEquals(Duration.ofSeconds(7), LoadSpec.parse("mix=call,sessions=1,rate=1,duration=7").duration());
+        assertEquals(1, s.perSocket());
+        assertEquals(LoadSpec.DEFAULT_PING, s.ping());
+        LoadSpec idle = LoadSpec.parse("sessions=50000,rate=500,duration=3m,mix=idle,connect=true,per_socket=50,ping=0");
+        assertEquals(50, idle.perSocket());
+        assertEquals(Duration.ZERO, idle.ping());
+        assertTrue(idle.connect());
     }
 
     @Test
@@ -29,6 +35,8 @@ class LoadSpecTest {
         assertThrows(IllegalArgumentException.class, () -> LoadSpec.parse("sessions=1,rate=1,duration=1s,mix=idle,x=2"));
         assertThrows(IllegalArgumentException.class, () -> LoadSpec.parse("sessions=0,rate=1,duration=1s,mix=idle"));
         assertThrows(IllegalArgumentException.class, () -> LoadSpec.parse("sessions=1,rate=0,duration=1s,mix=idle"));
+        assertThrows(IllegalArgumentException.class, () -> LoadSpec.parse("sessions=1,rate=1,duration=1s,mix=idle,per_socket=0"));
+        assertThrows(IllegalArgumentException.class, () -> LoadSpec.parse("sessions=1,rate=1,duration=1s,mix=idle,ping=-1s"));
     }
 
     @Test
