@@ -88,7 +88,7 @@ final class IdleMix implements LoadMix {
     public long run(LoadContext c) throws Exception {
         Tallies t = new Tallies();
         ServerProbe probe = c.probe();
-        Long heapBefore = probe == null ? null : probe.heapAfterFullGc();
+        Long heapBefore = probe == null ? null : settledHeap(probe);
         int sessionsBefore = probe == null ? -1 : probe.rtmfpSessions();
         long t0 = System.nanoTime();
         Pacer pacer = new Pacer(t0, c.spec().rate(), c.spec().duration().toNanos());
@@ -132,7 +132,7 @@ final class IdleMix implements LoadMix {
         if (probe != null) {
             String after = "";
             if (sessionsBefore >= 0 && awaitSessions(probe, sessionsBefore, c)) {
-                after = String.format(Locale.ROOT, ", %.1f MB once the server let them go", probe.heapAfterFullGc() / 1048576.0);
+                after = String.format(Locale.ROOT, ", %.1f MB once the server let them go", settledHeap(probe) / 1048576.0);
             }
             c.out().printf(Locale.ROOT, "server heap after a full GC: %.1f MB before the sessions, %.1f MB with %d held%s: %.2f KB per held session%n",
                     heapBefore / 1048576.0, heapHeld / 1048576.0, held, after,
@@ -337,6 +337,23 @@ final class IdleMix implements LoadMix {
             Thread.sleep(500); // polling a remote counter: there is no event to await over JMX
         }
         return false;
+    }
+
+    /**
+     * The heap after a full GC once it stops shrinking: the RTMFP sessions are gone first, the
+     * Red5 connections on them a little later (their disconnects run on Red5's threads).
+     */
+    private static long settledHeap(ServerProbe probe) throws IOException, InterruptedException {
+        long last = probe.heapAfterFullGc();
+        for (int i = 0; i < 30; i++) {
+            Thread.sleep(2000); // a remote heap has no event to await either
+            long now = probe.heapAfterFullGc();
+            if (now > last - last / 100) {
+                return Math.min(now, last);
+            }
+            last = now;
+        }
+        return last;
     }
 
     /** Closes every held session (each socket's in turn, in blocking mode), sockets in parallel. */
