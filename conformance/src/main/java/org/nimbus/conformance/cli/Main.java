@@ -75,7 +75,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--conncheck", description = "run a connectivity check against rtmfp://HOST:PORT/conncheck and print its result fields")
     boolean conncheck;
 
-    @Option(names = "--load", description = "load mode instead of the cases: sessions=N,rate=R,duration=T,mix=handshake|idle|introduce|call|lookup|fanout")
+    @Option(names = "--load", description = "load mode instead of the cases: sessions=N,rate=R,duration=T,mix=handshake|idle|introduce|call|lookup|fanout|soak")
     String load;
 
     @Option(names = "--jmx", description = "with --load: the server JVM's JMX agent host:port, for its heap and CPU")

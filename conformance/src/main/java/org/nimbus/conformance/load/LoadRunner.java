@@ -45,6 +45,7 @@ public final class LoadRunner {
             case INTRODUCE -> new IntroduceMix();
             case CALL -> new CallMix();
             case FANOUT -> new FanoutMix();
+            case SOAK -> new SoakMix();
         };
     }
 

@@ -21,6 +21,7 @@ public final class ServerProbe implements AutoCloseable {
     private final MBeanServerConnection mbeans;
     private final ObjectName memory = name(ManagementFactory.MEMORY_MXBEAN_NAME);
     private final ObjectName os = name(ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME);
+    private final ObjectName threading = name(ManagementFactory.THREAD_MXBEAN_NAME);
     private long startCpuNanos;
     private long startWallNanos;
     private long heapStart;
@@ -72,6 +73,26 @@ public final class ServerProbe implements AutoCloseable {
             return -1;
         } catch (javax.management.JMException e) {
             throw new IOException("JMX Sessions: " + e, e);
+        }
+    }
+
+    /** Live threads of the server JVM (ThreadMXBean.ThreadCount). */
+    public synchronized int threads() throws IOException {
+        try {
+            return ((Number) mbeans.getAttribute(threading, "ThreadCount")).intValue();
+        } catch (javax.management.JMException e) {
+            throw new IOException("JMX ThreadCount: " + e, e);
+        }
+    }
+
+    /** File descriptors the server process holds open (UnixOperatingSystemMXBean); -1 where the JVM does not say. */
+    public synchronized long openFileDescriptors() throws IOException {
+        try {
+            return ((Number) mbeans.getAttribute(os, "OpenFileDescriptorCount")).longValue();
+        } catch (javax.management.AttributeNotFoundException e) {
+            return -1;
+        } catch (javax.management.JMException e) {
+            throw new IOException("JMX OpenFileDescriptorCount: " + e, e);
         }
     }
 
