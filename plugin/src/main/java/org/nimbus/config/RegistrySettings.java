@@ -45,15 +45,18 @@ public final class RegistrySettings {
     public static final Setting<Integer> MAX_TEXT = Setting.intRange("registry.max_text_chars", 4096, 1, 1 << 20,
             "longest relayed text, in characters");
 
+    public static final Setting<Integer> ACCEPT_RATE_PER_IP = Setting.intRange("registry.accept_rate_per_ip", 64, 0,
+            1_000_000, "new registry connections per second from one address, bursts of as many, over all transports; 0: no limit");
+
     static final List<Setting<?>> ALL = List.of(TCP_BIND, WS_BIND, POLICY_843, SECRET, DEMO_TOKENS, KEEPALIVE, FRAME_TIMEOUT,
-            MAX_FRAME, MAX_CONNECTIONS_PER_IP, MAX_NAMES, MAX_SUBSCRIPTIONS, SEND_RATE, MAX_TEXT);
+            MAX_FRAME, MAX_CONNECTIONS_PER_IP, MAX_NAMES, MAX_SUBSCRIPTIONS, SEND_RATE, MAX_TEXT, ACCEPT_RATE_PER_IP);
 
     private RegistrySettings() {
     }
 
     public static RegistryLimits limits(NimbusConfig c) {
         return new RegistryLimits(c.get(KEEPALIVE), c.get(FRAME_TIMEOUT), c.get(MAX_FRAME), c.get(MAX_CONNECTIONS_PER_IP),
-                c.get(MAX_NAMES), c.get(MAX_SUBSCRIPTIONS), c.get(SEND_RATE), c.get(MAX_TEXT));
+                c.get(MAX_NAMES), c.get(MAX_SUBSCRIPTIONS), c.get(SEND_RATE), c.get(MAX_TEXT), c.get(ACCEPT_RATE_PER_IP));
     }
 
     private static List<InetSocketAddress> bindOrOff(String s) {

@@ -33,6 +33,10 @@ public final class NetConnectionRegistry {
             return AmfJson.toAmf(protocol.service().error(ErrorCodes.CLOSED, "the connection is closed", null));
         }
         if (s == null) {
+            if (!protocol.service().acceptRate().tryAccept(address(conn))) {
+                return AmfJson.toAmf(protocol.service().error(ErrorCodes.TOO_MANY_CONNECTIONS,
+                        "too many new connections from this address", null));
+            }
             try {
                 s = sessions.computeIfAbsent(conn, c -> protocol.service().open(new Client(c), address(c), false));
             } catch (RegistryException e) {

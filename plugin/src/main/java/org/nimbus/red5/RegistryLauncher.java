@@ -146,6 +146,7 @@ public final class RegistryLauncher implements AutoCloseable {
             @Override public long getLookups() { return service.stats().lookups(); }
             @Override public long getRelayedMessages() { return service.stats().relayedMessages(); }
             @Override public long getErrors() { return service.stats().errors(); }
+            @Override public long getAcceptsRefused() { return service.acceptRate().refused(); }
         };
         jmxName = Jmx.register(JMX_NAME, RegistryMXBean.class, bean);
     }

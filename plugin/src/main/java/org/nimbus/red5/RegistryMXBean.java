@@ -20,4 +20,7 @@ public interface RegistryMXBean {
 
     /** Error replies since start. */
     long getErrors();
+
+    /** New connections refused by registry.accept_rate_per_ip since start. */
+    long getAcceptsRefused();
 }

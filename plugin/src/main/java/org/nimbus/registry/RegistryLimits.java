@@ -6,11 +6,11 @@ package org.nimbus.registry;
  */
 public record RegistryLimits(int keepaliveSeconds, int frameTimeoutSeconds, int maxFrameBytes,
                              int maxConnectionsPerIp, int maxNames, int maxSubscriptions,
-                             int sendRate, int maxTextChars) {
+                             int sendRate, int maxTextChars, int acceptRatePerIp) {
 
     /** The defaults of docs/registry-protocol.md. */
     public static RegistryLimits defaults() {
-        return new RegistryLimits(30, 10, 65536, 64, 200_000, 1000, 20, 4096);
+        return new RegistryLimits(30, 10, 65536, 64, 200_000, 1000, 20, 4096, 64);
     }
 
     /** A connection silent for longer than this is dropped: 1.5 keepalive periods. */

@@ -28,6 +28,7 @@ public final class RegistryService {
     private final InstantSource clock;
     private final RegistryLimits limits;
     private final Admission admission;
+    private final AcceptRate acceptRate;
     private final Identities identities;
     private final Presence presence;
     private final Subscriptions subscriptions;
@@ -66,6 +67,7 @@ public final class RegistryService {
         this.clock = clock;
         this.limits = limits;
         this.admission = new Admission(limits);
+        this.acceptRate = new AcceptRate(limits.acceptRatePerIp(), clock);
         this.identities = new Identities(store, tokens, guestNames, clock, admission);
         this.presence = new Presence(store);
         this.subscriptions = new Subscriptions(store, presence, limits.maxSubscriptions());
@@ -93,6 +95,11 @@ public final class RegistryService {
         Lookup l = lookup(s, name);
         t.stop(s.connection.transport(), started);
         return l;
+    }
+
+    /** The per-address rate of new connections, which transports check as they accept (outside this lock). */
+    public AcceptRate acceptRate() {
+        return acceptRate;
     }
 
     public long now() {

@@ -59,6 +59,14 @@ class NimbusConfigTest {
     }
 
     @Test
+    void theRegistryAcceptRateIsPerIpWithZeroForOff() {
+        assertEquals(64, RegistrySettings.limits(of()).acceptRatePerIp());
+        assertEquals(0, RegistrySettings.limits(of("registry.accept_rate_per_ip", "0")).acceptRatePerIp());
+        ConfigException e = assertThrows(ConfigException.class, () -> of("registry.accept_rate_per_ip", "-1"));
+        assertTrue(e.getMessage().contains("'registry.accept_rate_per_ip'"), e.getMessage());
+    }
+
+    @Test
     void unknownKeyIsReported() {
         ConfigException e = assertThrows(ConfigException.class, () -> of("rtmfp.bnid", "*:1935"));
         assertTrue(e.getMessage().contains("rtmfp.bnid"), e.getMessage());

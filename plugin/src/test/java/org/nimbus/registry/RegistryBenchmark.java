@@ -59,7 +59,7 @@ public class RegistryBenchmark {
         tokens = new AccountTokens("benchmark-secret".getBytes(StandardCharsets.UTF_8));
         RegistryLimits d = RegistryLimits.defaults();
         RegistryLimits limits = new RegistryLimits(d.keepaliveSeconds(), d.frameTimeoutSeconds(), d.maxFrameBytes(),
-                Integer.MAX_VALUE, NAMES * 2, d.maxSubscriptions(), d.sendRate(), d.maxTextChars());
+                Integer.MAX_VALUE, NAMES * 2, d.maxSubscriptions(), d.sendRate(), d.maxTextChars(), 0);
         service = new RegistryService(new InMemoryRegistryStore(), tokens, new GuestNames(new Random(1)), Clock.systemUTC(), limits);
         long exp = System.currentTimeMillis() / 1000 + 86_400;
         names = new String[NAMES];

@@ -173,7 +173,7 @@ class RegistryProtocolTest {
 
     @Test
     void silentConnectionsAreDroppedAfterOneAndAHalfKeepalives() {
-        Fixture f = new Fixture(new RegistryLimits(10, 5, 1024, 64, 100, 10, 5, 100));
+        Fixture f = new Fixture(new RegistryLimits(10, 5, 1024, 64, 100, 10, 5, 100, 64));
         Fixture.Client quiet = f.account("ivan");
         Fixture.Client chatty = f.account("judy");
         Fixture.Client watcher = f.account("ken");
@@ -195,7 +195,7 @@ class RegistryProtocolTest {
 
     @Test
     void transportsWithTheirOwnLivenessAreNotIdleChecked() {
-        Fixture f = new Fixture(new RegistryLimits(10, 5, 1024, 64, 100, 10, 5, 100));
+        Fixture f = new Fixture(new RegistryLimits(10, 5, 1024, 64, 100, 10, 5, 100, 64));
         RecordingConnection rtmp = new RecordingConnection();
         RegistrySession s = f.service.open(rtmp, "192.0.2.9", false);
         f.clock.advance(3_600_000);
@@ -205,7 +205,7 @@ class RegistryProtocolTest {
 
     @Test
     void limitsFromConfigurationAreEnforced() {
-        Fixture f = new Fixture(new RegistryLimits(30, 10, 1024, 3, 5, 2, 2, 10));
+        Fixture f = new Fixture(new RegistryLimits(30, 10, 1024, 3, 5, 2, 2, 10, 64));
         // per-address connections
         for (int i = 0; i < 3; i++) {
             f.service.open(new RecordingConnection(), "198.51.100.7", true);
@@ -246,7 +246,7 @@ class RegistryProtocolTest {
 
     @Test
     void closingEveryConnectionLeavesNoState() {
-        Fixture f = new Fixture(new RegistryLimits(30, 10, 1024, 20, 100, 10, 5, 100));
+        Fixture f = new Fixture(new RegistryLimits(30, 10, 1024, 20, 100, 10, 5, 100, 64));
         List<Fixture.Client> all = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             Fixture.Client c = f.new Client("192.0.2.1");

@@ -127,7 +127,7 @@ class StreamSessionTest {
 
     @Test
     void oversizedFrameGetsAnErrorThenClose() throws Exception {
-        Fixture f = new Fixture(new RegistryLimits(30, 10, 64, 64, 100, 10, 5, 100));
+        Fixture f = new Fixture(new RegistryLimits(30, 10, 64, 64, 100, 10, 5, 100, 64));
         Wire wire = new Wire();
         StreamSession s = new StreamSession(f.protocol, wire, null);
         s.open("203.0.113.5");
@@ -141,7 +141,7 @@ class StreamSessionTest {
 
     @Test
     void aFrameThatNeverCompletesTimesOut() throws Exception {
-        Fixture f = new Fixture(new RegistryLimits(30, 10, 1024, 64, 100, 10, 5, 100));
+        Fixture f = new Fixture(new RegistryLimits(30, 10, 1024, 64, 100, 10, 5, 100, 64));
         Wire slow = new Wire();
         Wire steady = new Wire();
         StreamSession s = new StreamSession(f.protocol, slow, null);
@@ -203,7 +203,7 @@ class StreamSessionTest {
 
     @Test
     void tooManyConnectionsFromOneAddressAreRefusedWithAnError() throws Exception {
-        Fixture f = new Fixture(new RegistryLimits(30, 10, 1024, 2, 100, 10, 5, 100));
+        Fixture f = new Fixture(new RegistryLimits(30, 10, 1024, 2, 100, 10, 5, 100, 64));
         for (int i = 0; i < 2; i++) {
             assertTrue(new StreamSession(f.protocol, new Wire(), null).open("203.0.113.5"));
         }
@@ -217,7 +217,7 @@ class StreamSessionTest {
     void randomGarbageNeverThrowsAndEndsInRepliesOrAClose() throws Exception {
         Random r = new Random(42);
         for (int round = 0; round < 2000; round++) {
-            Fixture f = new Fixture(new RegistryLimits(30, 10, 4096, 64, 100, 10, 5, 100));
+            Fixture f = new Fixture(new RegistryLimits(30, 10, 4096, 64, 100, 10, 5, 100, 64));
             Wire wire = new Wire();
             StreamSession s = new StreamSession(f.protocol, wire, round % 2 == 0 ? PolicyFile.answer(List.of(1)) : null);
             s.open("203.0.113.5");

@@ -36,6 +36,12 @@ public final class RegistryTcpServer implements AutoCloseable {
         acceptor.setHandler(new IoHandlerAdapter() {
             @Override
             public void sessionOpened(IoSession io) {
+                String ip = Addresses.ip(io.getRemoteAddress());
+                if (!protocol.service().acceptRate().tryAccept(ip)) {
+                    // registry.accept_rate_per_ip: a connect flood costs a close, never a session
+                    io.closeNow();
+                    return;
+                }
                 StreamSession s = new StreamSession(protocol, new StreamSession.Output() {
                     @Override
                     public String transport() {
@@ -58,7 +64,7 @@ public final class RegistryTcpServer implements AutoCloseable {
                     }
                 }, policyAnswer);
                 io.setAttribute(STREAM, s);
-                s.open(Addresses.ip(io.getRemoteAddress()));
+                s.open(ip);
             }
 
             @Override

@@ -21,6 +21,7 @@ import javax.servlet.ServletContext;
 import javax.servlet.ServletException;
 import javax.servlet.ServletRequest;
 import javax.servlet.ServletResponse;
+import javax.servlet.http.HttpServletResponse;
 import javax.websocket.CloseReason;
 import javax.websocket.CloseReason.CloseCodes;
 import javax.websocket.DeploymentException;
@@ -56,6 +57,8 @@ public final class RegistryWebSocket implements AutoCloseable {
     static final long CLOSE_SEND_TIMEOUT_MS = 5_000;
     /** A message the client takes none of for this long fails, and the connection goes. */
     static final long SEND_TIMEOUT_MS = 30_000;
+    /** HTTP 429 Too Many Requests (RFC 6585 §4), which the servlet API has no constant for. */
+    static final int TOO_MANY_REQUESTS = 429;
 
     /** The address of the request being upgraded: Tomcat's WsFilter runs the handshake on the filter's thread. */
     private static final ThreadLocal<String> UPGRADING = new ThreadLocal<>();
@@ -95,7 +98,7 @@ public final class RegistryWebSocket implements AutoCloseable {
         }
         RegistryWebSocket ws = new RegistryWebSocket(protocol, List.copyOf(paths));
         // Before Tomcat's WsFilter (which maps itself after the others, at /*), so the address is set when it upgrades.
-        FilterRegistration.Dynamic f = context.addFilter("nimbus-registry-address", new AddressFilter());
+        FilterRegistration.Dynamic f = context.addFilter("nimbus-registry-address", new AddressFilter(protocol));
         f.setAsyncSupported(true);
         f.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, paths.toArray(String[]::new));
         Configurator configurator = ws.new Configurator();
@@ -129,8 +132,18 @@ public final class RegistryWebSocket implements AutoCloseable {
         }
     }
 
-    /** Keeps the client's address for the handshake that runs further down this filter chain. */
+    /**
+     * Refuses a request over {@code registry.accept_rate_per_ip} with 429 (RFC 6585 §4) before it
+     * is upgraded, and keeps the client's address for the handshake that runs further down this
+     * filter chain.
+     */
     private static final class AddressFilter implements Filter {
+        private final Supplier<RegistryProtocol> protocol;
+
+        AddressFilter(Supplier<RegistryProtocol> protocol) {
+            this.protocol = protocol;
+        }
+
         @Override
         public void init(FilterConfig config) {
         }
@@ -142,6 +155,11 @@ public final class RegistryWebSocket implements AutoCloseable {
         @Override
         public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
                 throws IOException, ServletException {
+            RegistryProtocol p = protocol.get();
+            if (p != null && !p.service().acceptRate().tryAccept(request.getRemoteAddr())) {
+                ((HttpServletResponse) response).sendError(TOO_MANY_REQUESTS, "too many connections from this address");
+                return;
+            }
             UPGRADING.set(request.getRemoteAddr());
             try {
                 chain.doFilter(request, response);
