@@ -181,6 +181,11 @@ try {
   const rapid = await messages(G2, `m.text.startsWith('rapid ')`, 30);
   check(rapid.map(m => m.text).join(',') === [...Array(30).keys()].map(i => 'rapid ' + i).join(','), 'order: ' + rapid.map(m => m.text));
   step('30 rapid messages arrive in order');
+  await G1.page.waitForFunction(k => got.status.some(s => s.code === 'path' && s.info.key === k && s.info.path === 'webrtc'), g2.key);
+  await G1.page.evaluate(n => Nimbus.sendTo(n, 'page to page'), g2.name);
+  const direct = await messages(G2, `m.text === 'page to page'`);
+  check(direct[0].path === 'webrtc', 'path once the channel is open: ' + JSON.stringify(direct[0]));
+  step("two pages without RTMFP: onStatus('path', …, {path: 'webrtc'}), then messages arrive with path webrtc");
 
   // the length limit, exact at the boundary with emoji (code points, as the server counts)
   const full = '\u{1F600}'.repeat(4095) + 'z';

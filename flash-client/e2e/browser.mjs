@@ -6,13 +6,13 @@ import { chromium } from 'playwright-core';
 // unimplemented-stub messages, its NetConnection logging
 export const NOISE = [/favicon/, /AudioContext/, /GPU stall/, /Unknown device font/, /Encountered stub/, /NetConnection/];
 
-/** Headless Chromium without the background networking this closed machine refuses. */
-export function launch(executablePath) {
+/** Headless Chromium without the background networking this closed machine refuses; extra: more flags. */
+export function launch(executablePath, extra = []) {
   return chromium.launch({
     executablePath,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
+      '--disable-component-update', '--disable-sync', '--no-first-run', ...extra],
   });
 }
 

@@ -123,8 +123,9 @@ try {
   await waitText(A, `${chatSel(guest)} .msg.theirs`, answer);
   step(`A shows B's answer (${Date.now() - answeredAt} ms)`);
 
-  // Under Ruffle RTMFP never connects, so the page must settle on the relay and say so.
-  await A.page.waitForFunction(s => ['relay', 'p2p'].includes(document.querySelector(s)?.textContent), `${chatSel(guest)} .path`);
+  // Under Ruffle RTMFP never connects; both pages lack it, so nimbus.js opens a WebRTC data channel and says so.
+  await A.page.waitForFunction(s => document.querySelector(s)?.textContent === 'webrtc', `${chatSel(guest)} .path`);
+  await B.page.waitForFunction(s => document.querySelector(s)?.textContent === 'webrtc', `${chatSel(opt.account)} .path`);
   const pathA = await A.page.textContent(`${chatSel(guest)} .path`);
   const pathB = await B.page.textContent(`${chatSel(opt.account)} .path`);
   step(`delivery path shown: A→B ${pathA}, B→A ${pathB}`);
@@ -156,7 +157,7 @@ try {
   await A.page.click(`${chatSel(guest)} .call`);
   await A.page.waitForFunction(s => [...document.querySelectorAll(s)].some(e => /a call needs a direct \(p2p\) connection/.test(e.textContent)),
     `${chatSel(guest)} .msg.note`);
-  step('the call button over the relay path gives error.call');
+  step('the call button without RTMFP gives error.call');
   const early = await openPage('C');
   const before = await early.page.evaluate(() => new Promise(resolve => {
     Nimbus.onStatus = (code, detail) => resolve({ code, detail });

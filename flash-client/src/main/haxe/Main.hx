@@ -43,12 +43,13 @@ class Main {
         }
         client = new Client({
             status: status,
-            message: (from, text, path, key) -> {
+            message: (from, text, path, key, mid) -> {
                 var b64 = Base64.encode(Bytes.ofString(text));
-                js(() -> ExternalInterface.call("Nimbus._message", from, b64, path, key));
+                js(() -> ExternalInterface.call("Nimbus._message", from, b64, path, key, mid));
             },
             presence: (name, online, key) -> js(() -> ExternalInterface.call("Nimbus._presence", name, online, key)),
-            incomingCall: from -> js(() -> ExternalInterface.call("Nimbus._call", from))
+            incomingCall: from -> js(() -> ExternalInterface.call("Nimbus._call", from)),
+            signal: (from, key, json) -> js(() -> ExternalInterface.call("Nimbus._signal", from, key, json))
         }, video);
         ExternalInterface.addCallback("nimbusConnect", client.connect);
         ExternalInterface.addCallback("nimbusDisconnect", client.disconnect);
@@ -58,6 +59,7 @@ class Main {
         ExternalInterface.addCallback("nimbusAnswer", client.answer);
         ExternalInterface.addCallback("nimbusDecline", client.decline);
         ExternalInterface.addCallback("nimbusHangUp", client.hangUp);
+        ExternalInterface.addCallback("nimbusSignal", client.signal);
         // Callbacks exist from here on; the page waits for this call before using them. The
         // player's own identity tells the page which runtime it really got.
         ExternalInterface.call("Nimbus._ready", Capabilities.version, Capabilities.playerType);
@@ -97,12 +99,12 @@ class Main {
         client.lookup(name, (ok, result) -> js(() -> ExternalInterface.call("Nimbus._lookup", reqId, ok, Json.stringify(result))));
     }
 
-    function send(name:String, b64:String):Void {
+    function send(name:String, b64:String, ?mid:String):Void {
         // a megabyte of base64 costs seconds to decode in AVM2: judge its size first
         if (b64 == null || !nimbus.Limits.base64MayFit(b64.length, nimbus.Limits.MAX_TEXT_CHARS)) {
             status("error.too-long", 'sendTo $name: a message holds at most ${nimbus.Limits.MAX_TEXT_CHARS} characters', {name: name});
             return;
         }
-        client.send(name, Base64.decode(b64).toString());
+        client.send(name, Base64.decode(b64).toString(), mid);
     }
 }

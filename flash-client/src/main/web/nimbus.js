@@ -1,18 +1,20 @@
 /*
  * Nimbus page API. Runs nimbus.swf in the browser's own Flash Player when one is installed and
  * enabled (RTMFP: messages and calls go page to page), else in Ruffle, served beside this file
- * in ruffle/ (no RTMFP: messages go through the registry's relay). The page talks to the SWF
- * through ExternalInterface the same way in both.
+ * in ruffle/ (no RTMFP: messages go page to page on a WebRTC data channel when the other page
+ * has no RTMFP either, else through the registry's relay). The page talks to the SWF through
+ * ExternalInterface the same way in both.
  *
  *   Nimbus.connect({server, app, token | guest, runtime: 'auto' | 'flash' | 'ruffle', swfUrl?,
  *                   container?, registryPort?, registryWsUrl?, rtmfpUrl?, rtmfpTimeoutMs?,
- *                   directTimeoutMs?, readyTimeoutMs?})
+ *                   directTimeoutMs?, readyTimeoutMs?, webrtc?: true, webrtcTimeoutMs?: 10000,
+ *                   iceTransportPolicy?: 'all' | 'relay'})
  *     → Promise of {name, key, guest, rtmfp}, once other pages can reach this one
  *   Nimbus.disconnect() → Promise; connect() may be called again after it, or after a failure
  *   Nimbus.lookup(name) → Promise of {name, key, online, peerIds}
  *   Nimbus.sendTo(name, text)   Nimbus.startCall(name)   Nimbus.answer()   Nimbus.decline()
  *   Nimbus.hangUp()             Nimbus.keyOf(name)       Nimbus.pathOf(name)
- *   Nimbus.onMessage = (from, text, path, key) => …      path: 'p2p' | 'relay'
+ *   Nimbus.onMessage = (from, text, path, key) => …      path: 'p2p' | 'webrtc' | 'relay'
  *   Nimbus.onPresence = (name, online, key) => …
  *   Nimbus.onCall = from => …                            then answer() or decline()
  *   Nimbus.onStatus = (code, detail, info) => …          errors have codes "error.*"
@@ -214,6 +216,251 @@
     if (s) s.reject(Object.assign(new Error(code + ': ' + message), { code }));
   }
 
+
+  // ---- WebRTC between pages with no RTMFP (docs/registry-protocol.md, "WebRTC signalling") ----
+  // Offers, answers and ICE candidates travel as registry `signal` frames (through the SWF's
+  // registry connection). The page with the smaller key offers; the other asks it to with
+  // {t:'hello'}. Every message to such a page carries a message ID `nonce.seq` (seq counts per
+  // conversation from 1): on the data channel until it is acknowledged, through the relay (same
+  // ID) before the channel opens, and again through the relay if the channel closes first; the
+  // receiver delivers by seq, so nothing is lost, duplicated or reordered across paths.
+  const RTC_MAX_PEERS = 32;         // conversations with a channel at once; more use the relay
+  const RTC_MAX_PENDING_CANDIDATES = 64;
+  const RTC_MAX_SDP = 16000;
+  const RTC_RETRY_MS = 30000;       // after a failed channel, the relay only, for this long
+  const RTC_GAP_MS = 3000;          // a missing seq waited for this long, then skipped
+  const RTC_SEEN = 1000;
+  const rtc = { on: false, ice: [], timeoutMs: 10000, policy: 'all', myKey: null, nonce: null };
+  const peers = new Map();          // key → peer
+  const inbound = new Map();        // key → {nonce, next, held: Map seq → {from, text, path}, timer}
+
+  function rtcReset() {
+    for (const p of peers.values()) rtcClose(p);
+    peers.clear();
+    for (const r of inbound.values()) clearTimeout(r.timer);
+    inbound.clear();
+    rtc.on = false;
+  }
+
+  function rtcStart(opts, info) {
+    rtcReset();
+    rtc.on = opts.webrtc !== false && !info.rtmfp && typeof RTCPeerConnection === 'function';
+    rtc.ice = Array.isArray(info.iceServers) ? info.iceServers : [];
+    rtc.timeoutMs = opts.webrtcTimeoutMs || 10000;
+    rtc.policy = opts.iceTransportPolicy === 'relay' ? 'relay' : 'all';
+    rtc.myKey = info.key;
+    rtc.nonce = Math.random().toString(36).slice(2, 10) + Date.now().toString(36);
+  }
+
+  function peerFor(name, key, create) {
+    let p = peers.get(key);
+    if (!p && create && peers.size < RTC_MAX_PEERS) {
+      p = { name, key, pc: null, dc: null, g: 0, state: 'idle', failedAt: 0, seq: 0, unacked: new Map(), pending: [], timer: null };
+      peers.set(key, p);
+    }
+    if (p) p.name = name;
+    return p;
+  }
+
+  function signal(p, data) {
+    if (data.t === 'hello' || data.t === 'offer') { p.last = data; p.retries = 0; }
+    swf('signal', 'nimbusSignal', p.name, JSON.stringify(data));
+  }
+
+  /**
+   * The registry had no conversation yet (our relayed send that opens it was still queued
+   * behind the signal): the hello or offer goes again, a few times.
+   */
+  function rtcRetry(name) {
+    for (const p of peers.values()) {
+      if (p.name === name && p.state === 'opening' && p.last && p.retries < 3) {
+        const last = p.last;
+        p.retries++;
+        setTimeout(() => { if (p.last === last && p.state === 'opening') swf('signal', 'nimbusSignal', p.name, JSON.stringify(last)); }, 500);
+      }
+    }
+  }
+
+  function rtcPath(p, path, reason) {
+    paths.set(p.key, { path, reason });
+    status('path', p.name, { name: p.name, key: p.key, path, reason });
+  }
+
+  function rtcClose(p) {
+    clearTimeout(p.timer);
+    const pc = p.pc;
+    p.pc = null;
+    p.dc = null;
+    if (pc) { try { pc.close(); } catch (e) { /* closed already */ } }
+  }
+
+  /** The channel did not open in time, or closed: unacknowledged messages go again through the relay. */
+  function rtcFail(p, reason) {
+    if (p.state === 'failed') return;
+    const wasOpen = p.state === 'open';
+    p.state = 'failed';
+    p.failedAt = Date.now();
+    rtcClose(p);
+    for (const [mid, text] of p.unacked) relay(p.name, text, mid);
+    p.unacked.clear();
+    if (wasOpen || reason) rtcPath(p, 'relay', 'webrtc: ' + reason);
+  }
+
+  function rtcNewPc(p) {
+    rtcClose(p);
+    const pc = new RTCPeerConnection({ iceServers: rtc.ice, iceTransportPolicy: rtc.policy });
+    p.pc = pc;
+    p.state = 'opening';
+    p.pending = [];
+    const g = p.g;
+    pc.onicecandidate = e => { if (e.candidate && p.pc === pc) signal(p, { t: 'cand', g, c: e.candidate.toJSON() }); };
+    pc.onconnectionstatechange = () => {
+      if (p.pc === pc && (pc.connectionState === 'failed' || pc.connectionState === 'closed')) rtcFail(p, 'connection ' + pc.connectionState);
+    };
+    clearTimeout(p.timer);
+    p.timer = setTimeout(() => { if (p.pc === pc && p.state !== 'open') rtcFail(p, 'no channel within ' + rtc.timeoutMs + ' ms'); }, rtc.timeoutMs);
+    return pc;
+  }
+
+  function rtcChannel(p, dc) {
+    p.dc = dc;
+    dc.onopen = () => {
+      if (p.dc !== dc) return;
+      clearTimeout(p.timer);
+      p.state = 'open';
+      rtcPath(p, 'webrtc', 'data channel open');
+    };
+    dc.onclose = () => { if (p.dc === dc) rtcFail(p, 'channel closed'); };
+    dc.onmessage = e => {
+      let m;
+      try { m = JSON.parse(e.data); } catch (x) { return; }
+      if (!m || typeof m.mid !== 'string') return;
+      if (m.t === 'm' && typeof m.text === 'string') {
+        try { dc.send(JSON.stringify({ t: 'a', mid: m.mid })); } catch (x) { /* the sender relays it again */ }
+        receive(p.name, p.key, m.text, 'webrtc', m.mid);
+      } else if (m.t === 'a') {
+        p.unacked.delete(m.mid);
+      }
+    };
+  }
+
+  async function rtcOffer(p) {
+    p.g = (p.g % 1e9) + 1;
+    const pc = rtcNewPc(p);
+    rtcChannel(p, pc.createDataChannel('nimbus', { ordered: true }));
+    try {
+      await pc.setLocalDescription(await pc.createOffer());
+      if (p.pc === pc) signal(p, { t: 'offer', g: p.g, sdp: pc.localDescription.sdp });
+    } catch (e) {
+      if (p.pc === pc) rtcFail(p, e.message);
+    }
+  }
+
+  /** A conversation wants a channel: the page with the smaller key offers, the other asks it to. */
+  function rtcWant(p) {
+    if (p.state === 'open' || p.state === 'opening') return;
+    if (p.state === 'failed' && Date.now() - p.failedAt < RTC_RETRY_MS) return;
+    if (rtc.myKey < p.key) {
+      rtcOffer(p);
+    } else {
+      p.state = 'opening';
+      clearTimeout(p.timer);
+      p.timer = setTimeout(() => { if (p.state === 'opening' && !p.pc) rtcFail(p, 'no offer within ' + rtc.timeoutMs + ' ms'); }, rtc.timeoutMs);
+      signal(p, { t: 'hello' });
+    }
+  }
+
+  async function rtcSignal(from, key, d) {
+    if (!rtc.on || !d || typeof d !== 'object' || typeof d.t !== 'string') return;
+    const p = peerFor(from, key, d.t === 'hello' || d.t === 'offer');
+    if (!p) return;
+    try {
+      if (d.t === 'hello' && rtc.myKey < key) {
+        if (p.state !== 'open') { p.state = 'idle'; rtcOffer(p); }
+      } else if (d.t === 'offer' && rtc.myKey > key && typeof d.sdp === 'string' && d.sdp.length <= RTC_MAX_SDP) {
+        p.g = Number(d.g) || 0;
+        const pc = rtcNewPc(p);
+        pc.ondatachannel = e => { if (p.pc === pc) rtcChannel(p, e.channel); };
+        await pc.setRemoteDescription({ type: 'offer', sdp: d.sdp });
+        await pc.setLocalDescription(await pc.createAnswer());
+        if (p.pc !== pc) return;
+        signal(p, { t: 'answer', g: p.g, sdp: pc.localDescription.sdp });
+        for (const c of p.pending.splice(0)) await pc.addIceCandidate(c);
+      } else if (d.t === 'answer' && p.pc && d.g === p.g && typeof d.sdp === 'string' && d.sdp.length <= RTC_MAX_SDP) {
+        const pc = p.pc;
+        await pc.setRemoteDescription({ type: 'answer', sdp: d.sdp });
+        for (const c of p.pending.splice(0)) await pc.addIceCandidate(c);
+      } else if (d.t === 'cand' && p.pc && d.g === p.g && d.c && typeof d.c === 'object') {
+        if (p.pc.remoteDescription) await p.pc.addIceCandidate(d.c);
+        else if (p.pending.length < RTC_MAX_PENDING_CANDIDATES) p.pending.push(d.c);
+      }
+    } catch (e) {
+      rtcFail(p, e.message);
+    }
+  }
+
+  function relay(name, text, mid) {
+    swf('sendTo', 'nimbusSend', String(name), toBase64(text), mid || null);
+  }
+
+  /** A message to a page that may have WebRTC: on the open channel, else through the relay with its ID. */
+  function rtcSend(name, key, text) {
+    const p = peerFor(name, key, true);
+    if (!p) { relay(name, text); return; }
+    const mid = rtc.nonce + '.' + (++p.seq);
+    if (p.state === 'open' && !(p.dc && p.dc.readyState === 'open')) rtcFail(p, 'channel closed');
+    if (p.state === 'open') {
+      p.unacked.set(mid, text);
+      try {
+        p.dc.send(JSON.stringify({ t: 'm', mid, text }));
+        status('sent', name, { name, key, path: 'webrtc' });
+        return;
+      } catch (e) {
+        rtcFail(p, e.message); // relays what was unacknowledged, this one included
+        return;
+      }
+    }
+    relay(name, text, mid);
+    rtcWant(p);
+  }
+
+  /** Delivers a message with an ID in its sender's order, once: held while an earlier one is missing. */
+  function receive(from, key, text, path, mid) {
+    const dot = mid.lastIndexOf('.');
+    const nonce = mid.slice(0, dot);
+    const seq = Number(mid.slice(dot + 1));
+    if (dot < 1 || !Number.isSafeInteger(seq) || seq < 1) { callback(Nimbus.onMessage, from, text, path, key); return; }
+    let r = inbound.get(key);
+    if (!r || r.nonce !== nonce) {
+      if (r) clearTimeout(r.timer);
+      r = { nonce, next: 1, held: new Map(), timer: null };
+      inbound.set(key, r);
+    }
+    if (seq < r.next || r.held.has(seq)) return; // a duplicate: delivered or held already
+    if (r.held.size >= RTC_SEEN) return;
+    r.held.set(seq, { from, text, path });
+    flushInbound(key, r);
+  }
+
+  function flushInbound(key, r) {
+    while (r.held.has(r.next)) {
+      const m = r.held.get(r.next);
+      r.held.delete(r.next);
+      r.next++;
+      callback(Nimbus.onMessage, m.from, m.text, m.path, key);
+    }
+    clearTimeout(r.timer);
+    r.timer = null;
+    if (r.held.size > 0) {
+      r.timer = setTimeout(() => {
+        r.next = Math.min(...r.held.keys()); // the missing one is not coming: go on without it
+        flushInbound(key, r);
+      }, RTC_GAP_MS);
+    }
+  }
+
+  let connectOpts = {};
+
   const Nimbus = {
     onMessage: null,
     onPresence: null,
@@ -236,6 +483,7 @@
         return Promise.reject(Object.assign(new Error(msg), { code: 'error.bad-options' }));
       }
       state = 'connecting';
+      connectOpts = opts;
       const connecting = new Promise((resolve, reject) => { settle = { resolve, reject }; });
       ensurePlayer(opts).then(() => {
         if (state !== 'connecting') return;
@@ -283,7 +531,14 @@
     },
 
     sendTo(name, text) {
-      swf('sendTo', 'nimbusSend', String(name), toBase64(text));
+      name = String(name);
+      const key = keys.get(name);
+      if (rtc.on && key && key !== rtc.myKey && typeof text === 'string') {
+        // the relay's limit holds on the channel too, so a message never depends on its path
+        if ([...text].length > 4096) status('error.too-long', `sendTo ${name}: a message holds at most 4096 characters`, { name });
+        else rtcSend(name, key, text);
+      }
+      else relay(name, text);
     },
 
     startCall(name) {
@@ -337,12 +592,14 @@
       if (code === 'connected') {
         Nimbus.name = info.name;
         state = 'connected';
+        rtcStart(connectOpts, info);
         const s = settle;
         settle = null;
         if (s) s.resolve({ name: info.name, key: info.key, guest: !!info.guest, rtmfp: !!info.rtmfp });
       } else if (code === 'disconnected') {
         state = 'idle';
         Nimbus.name = null;
+        rtcReset();
         keys.clear();
         paths.clear();
         const l = leaving;
@@ -356,6 +613,8 @@
         const l = leaving;
         leaving = null;
         if (l) l.resolve();
+      } else if (code === 'error.not-in-conversation' && info.signal) {
+        rtcRetry(info.name);
       } else if (FATAL.has(code) && state === 'connecting') {
         failConnect(code, detail);
       } else if ((code === 'error.bad-token' || code === 'error.token-expired') && state === 'connected') {
@@ -366,9 +625,17 @@
       status(code, detail, info);
     },
 
-    _message(from, b64, path, key) {
+    _message(from, b64, path, key, mid) {
       learn(from, key);
-      callback(Nimbus.onMessage, from, fromBase64(b64), path, key || from);
+      if (typeof mid === 'string' && mid && key) receive(from, key, fromBase64(b64), path, mid);
+      else callback(Nimbus.onMessage, from, fromBase64(b64), path, key || from);
+    },
+
+    _signal(from, key, json) {
+      learn(from, key);
+      let d = null;
+      try { d = JSON.parse(json); } catch (e) { return; }
+      rtcSignal(from, key, d);
     },
 
     _presence(name, online, key) {

@@ -15,10 +15,13 @@ import nimbus.Registry;
 typedef ClientEvents = {
     /** Progress and errors: codes as in the README ("connected", "path", "error.*", …); info is an object. */
     function status(code:String, detail:String, info:Dynamic):Void;
-    function message(from:String, text:String, path:String, key:String):Void;
+    /** mid: the sender page's message ID on a relayed message (its dedup key), else null. */
+    function message(from:String, text:String, path:String, key:String, mid:Null<String>):Void;
     function presence(name:String, online:Bool, key:String):Void;
     /** Someone calls: the host answers with answer() or decline(); nothing is captured before answer(). */
     function incomingCall(from:String):Void;
+    /** WebRTC signalling from another page (the registry's signal event), data as JSON text; pages only. */
+    @:optional function signal(from:String, key:String, json:String):Void;
 }
 
 /**
@@ -39,6 +42,8 @@ class Client {
     var myName:String;
     var myKey:String;
     var myGuest = false;
+    /** welcome.iceServers: the STUN/TURN servers the page's WebRTC gets (docs/registry-protocol.md). */
+    var iceServers:Dynamic = [];
     var directTimeoutMs = 5000;
     final names = new NameKeys();
     /** By registry key: the conversations, the peer IDs the registry gave, who is followed. */
@@ -55,7 +60,7 @@ class Client {
     final calls = new Calls();
     var ticker:Timer;
     /** Relayed messages not yet answered by the registry, oldest first. */
-    var relayQueue:Array<{name:String, key:String, text:String}> = [];
+    var relayQueue:Array<{name:String, key:String, text:String, mid:Null<String>}> = [];
     var relaying = false;
     static inline var RELAY_RETRY_MS = 100;
 
@@ -175,6 +180,7 @@ class Client {
     function welcome(frame:Dynamic) {
         myName = frame.name;
         myGuest = frame.guest == true;
+        iceServers = frame.iceServers == null ? [] : frame.iceServers;
         myKey = names.learn(myName, frame.key);
         announced = false;
         registerPeer();
@@ -211,7 +217,7 @@ class Client {
         var rtmfp = id != RELAY_ONLY;
         var request:Dynamic = rtmfp ? {op: "register", peerId: id} : {op: "register", relay: true};
         registry.request(request, r -> {
-            var info = {name: myName, key: myKey, peerId: rtmfp ? id : null, rtmfp: rtmfp, guest: myGuest};
+            var info = {name: myName, key: myKey, peerId: rtmfp ? id : null, rtmfp: rtmfp, guest: myGuest, iceServers: iceServers};
             if (!announced) {
                 announced = true;
                 status("connected", myName, info);
@@ -246,7 +252,11 @@ class Client {
     function registryEvent(frame:Dynamic) {
         switch (frame.op : String) {
             case "message":
-                deliver(frame.from, frame.fromKey, frame.text, RELAY);
+                deliver(frame.from, frame.fromKey, frame.text, RELAY, frame.mid);
+            case "signal":
+                if (on.signal != null) {
+                    on.signal(frame.from, names.learn(frame.from, frame.key), haxe.Json.stringify(frame.data));
+                }
             case "presence":
                 presence(frame.name, frame.online == true, names.learn(frame.name, frame.key));
             case "error":
@@ -265,9 +275,9 @@ class Client {
         }
     }
 
-    function deliver(from:String, fromKey:Null<String>, text:String, path:Path) {
+    function deliver(from:String, fromKey:Null<String>, text:String, path:Path, ?mid:String) {
         var key = names.learn(from, fromKey);
-        on.message(from, text, (path : String), key);
+        on.message(from, text, (path : String), key, mid);
         conversation(from, key);
     }
 
@@ -429,7 +439,7 @@ class Client {
     function directMessage(peerId:String, from:String, b64:String) {
         confirmed(peerId, from, key -> {
             var text = b64 == null ? "" : Base64.decode(b64).toString();
-            on.message(from, text, "p2p", key);
+            on.message(from, text, "p2p", key, null);
             conversation(from, key);
         });
     }
@@ -467,7 +477,28 @@ class Client {
         });
     }
 
-    public function send(name:String, text:String):Void {
+    /**
+     * Forwards WebRTC signalling (JSON text) to a user's pages through the registry; failures
+     * (not-in-conversation, rate-limited, too-long, offline) come back as "error.*" statuses.
+     */
+    public function signal(name:String, json:String):Void {
+        if (!ready("signal")) {
+            return;
+        }
+        var data:Dynamic;
+        try {
+            data = haxe.Json.parse(json);
+        } catch (e:Dynamic) {
+            status("error.bad-request", 'signal $name: not JSON', {name: name});
+            return;
+        }
+        registry.request({op: "signal", to: name, data: data}, r -> {}, (code, message) -> {
+            status("error." + code, 'signal $name: $message', {name: name, signal: true});
+        });
+    }
+
+    /** mid (optional): a message ID the registry passes on, so the receiving page can drop a duplicate. */
+    public function send(name:String, text:String, ?mid:String):Void {
         if (!ready("sendTo")) {
             return;
         }
@@ -484,11 +515,11 @@ class Client {
                 status("error.not-connected", 'sendTo $name: the registry is not reachable', {name: name});
                 return;
             }
-            sendKeyed(name, key, text);
+            sendKeyed(name, key, text, mid);
         });
     }
 
-    function sendKeyed(name:String, key:String, text:String) {
+    function sendKeyed(name:String, key:String, text:String, ?mid:String) {
         var c = conversation(name, key);
         tryDirect(key);
         var peer = c.directPeer(p2p.state);
@@ -501,7 +532,7 @@ class Client {
             c.setDirect(Failed("the peer's stream closed"));
         }
         reportPath(c);
-        relayQueue.push({name: name, key: key, text: text});
+        relayQueue.push({name: name, key: key, text: text, mid: mid});
         pumpRelay();
     }
 
@@ -517,7 +548,11 @@ class Client {
         relaying = true;
         var m = relayQueue[0];
         var r = registry;
-        registry.request({op: "send", to: m.name, text: m.text}, reply -> {
+        var frame:Dynamic = {op: "send", to: m.name, text: m.text};
+        if (m.mid != null) {
+            frame.mid = m.mid;
+        }
+        registry.request(frame, reply -> {
             if (r != registry) {
                 return;
             }

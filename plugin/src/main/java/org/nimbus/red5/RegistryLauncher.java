@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import javax.management.ObjectName;
 import org.nimbus.config.NimbusConfig;
 import org.nimbus.config.RegistrySettings;
+import org.nimbus.config.WebRtcSettings;
 import org.nimbus.registry.AccountTokens;
 import org.nimbus.registry.GuestNames;
 import org.nimbus.registry.InMemoryRegistryStore;
@@ -67,6 +68,7 @@ public final class RegistryLauncher implements AutoCloseable {
         tokens = new AccountTokens(secret.getBytes(StandardCharsets.UTF_8));
         service = new RegistryService(new InMemoryRegistryStore(), tokens, new GuestNames(new SecureRandom()),
                 Clock.systemUTC(), RegistrySettings.limits(config));
+        service.webrtc(WebRtcSettings.webrtc(config));
         netConnections = new NetConnectionRegistry(new RegistryProtocol(service));
         protocol = new RegistryProtocol(service);
         webSocketPort = config.get(RegistrySettings.WS_BIND);

@@ -23,14 +23,14 @@ final class Admission {
     }
 
     /** A new connection from address (an IP literal); refused with too-many-connections beyond the limit. */
-    RegistrySession open(RegistryConnection connection, String address, boolean idleChecked, long now) {
+    RegistrySession open(RegistryConnection connection, String address, boolean idleChecked, long now, int signalRate) {
         int n = perAddress.getOrDefault(address, 0);
         if (n >= limits.maxConnectionsPerIp()) {
             throw new RegistryException(ErrorCodes.TOO_MANY_CONNECTIONS,
                     "at most " + limits.maxConnectionsPerIp() + " connections per address");
         }
         perAddress.put(address, n + 1);
-        RegistrySession s = new RegistrySession(connection, address, idleChecked, now, limits.sendRate());
+        RegistrySession s = new RegistrySession(connection, address, idleChecked, now, limits.sendRate(), signalRate);
         sessions.add(s);
         return s;
     }

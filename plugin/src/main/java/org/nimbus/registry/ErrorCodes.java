@@ -15,6 +15,7 @@ public final class ErrorCodes {
     public static final String NOT_REGISTERED = "not-registered";
     public static final String UNKNOWN_USER = "unknown-user";
     public static final String RATE_LIMITED = "rate-limited";
+    public static final String NOT_IN_CONVERSATION = "not-in-conversation";
     public static final String TOO_LONG = "too-long";
     public static final String TOO_MANY_SUBSCRIPTIONS = "too-many-subscriptions";
     public static final String TOO_MANY_CONNECTIONS = "too-many-connections";

@@ -55,6 +55,7 @@ public final class RegistryProtocol {
                 o.addProperty("key", Names.key(w.name()));
                 o.addProperty("guest", w.guest());
                 o.addProperty("keepalive", w.keepaliveSeconds());
+                o.add("iceServers", service.iceServers(w.name()));
                 return o;
             }
             case "register": {
@@ -101,8 +102,14 @@ public final class RegistryProtocol {
                 service.unsubscribe(s, strings(r, "names"));
                 return reply("unsubscribed");
             case "send": {
-                int delivered = service.send(s, string(r, "to"), string(r, "text"));
+                int delivered = service.send(s, string(r, "to"), string(r, "text"), mid(r));
                 JsonObject o = reply("sent");
+                o.addProperty("delivered", delivered);
+                return o;
+            }
+            case "signal": {
+                int delivered = service.signal(s, string(r, "to"), r.get("data"));
+                JsonObject o = reply("signalled");
                 o.addProperty("delivered", delivered);
                 return o;
             }
@@ -140,6 +147,19 @@ public final class RegistryProtocol {
             throw new RegistryException(ErrorCodes.BAD_REQUEST, "either 'peerId' or 'relay': true, not both");
         }
         return true;
+    }
+
+    /** The optional message ID of a send: 1 to 64 characters, letters, digits, '-', '_' and '.' (a page's dedup key). */
+    private static String mid(JsonObject r) {
+        JsonElement e = r.get("mid");
+        if (e == null || e.isJsonNull()) {
+            return null;
+        }
+        String m = string(r, "mid");
+        if (m.isEmpty() || m.length() > 64 || !m.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.'))) {
+            throw new RegistryException(ErrorCodes.BAD_REQUEST, "'mid' must be 1 to 64 of A-Z a-z 0-9 - _ .");
+        }
+        return m;
     }
 
     private static String string(JsonObject r, String field) {

@@ -6,6 +6,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
+import org.nimbus.webrtc.IceServers;
 
 /**
  * The registry: names held by live connections, their peer IDs, presence and relayed messages,
@@ -21,6 +22,11 @@ public final class RegistryService {
     public record Welcome(String name, boolean guest, int keepaliveSeconds) {
     }
 
+    /** The webrtc.* keys: signals a second and characters per signal, and the ICE servers of welcome. */
+    public record WebRtc(int signalRate, int maxSignalChars, IceServers iceServers) {
+        public static final WebRtc DEFAULTS = new WebRtc(40, 16384, IceServers.NONE);
+    }
+
     public record Lookup(String name, boolean online, List<String> peerIds) {
     }
 
@@ -34,6 +40,8 @@ public final class RegistryService {
     private final Subscriptions subscriptions;
     private final Relay relay;
     private final LegacyIds legacy;
+    private final Signalling signalling;
+    private volatile WebRtc webrtc = WebRtc.DEFAULTS;
     private final LongAdder lookups = new LongAdder();
     private final LongAdder relayed = new LongAdder();
     private final LongAdder errors = new LongAdder();
@@ -73,6 +81,23 @@ public final class RegistryService {
         this.subscriptions = new Subscriptions(store, presence, limits.maxSubscriptions());
         this.relay = new Relay(store, limits);
         this.legacy = new LegacyIds(store, admission, identities, presence);
+        this.signalling = new Signalling(store);
+    }
+
+    /** Sets the webrtc.* keys; connections opened afterwards get the signal rate. */
+    public void webrtc(WebRtc w) {
+        webrtc = w;
+    }
+
+    /** The ICE servers for a page that said hello as name, TURN credentials minted now. */
+    public com.google.gson.JsonArray iceServers(String name) {
+        return webrtc.iceServers().forName(name, now());
+    }
+
+    /** Forwards WebRTC signalling data to the user's connections in a conversation with the caller ({@link Signalling}). */
+    public synchronized int signal(RegistrySession s, String to, JsonElement data) {
+        requireName(s);
+        return signalling.signal(s, to, data, webrtc.maxSignalChars(), now());
     }
 
     public RegistryLimits limits() {
@@ -111,7 +136,7 @@ public final class RegistryService {
      * per-address limit; the transport then sends the error and closes.
      */
     public synchronized RegistrySession open(RegistryConnection connection, String address, boolean idleChecked) {
-        RegistrySession s = admission.open(connection, address, idleChecked, now());
+        RegistrySession s = admission.open(connection, address, idleChecked, now(), webrtc.signalRate());
         transports.of(connection.transport()).connections.incrementAndGet();
         return s;
     }
@@ -164,6 +189,7 @@ public final class RegistryService {
     public synchronized Lookup lookup(RegistrySession s, String name) {
         requireName(s);
         transports.of(s.connection.transport()).lookups.increment();
+        signalling.reached(s, name);
         return lookup(name);
     }
 
@@ -185,8 +211,14 @@ public final class RegistryService {
 
     /** Relays text to every registered connection of the user (relay-only ones included); returns how many got it. */
     public synchronized int send(RegistrySession s, String to, String text) {
+        return send(s, to, text, null);
+    }
+
+    /** {@link #send(RegistrySession, String, String)} with the page's message ID (null: none), passed on for dedup. */
+    public synchronized int send(RegistrySession s, String to, String text, String mid) {
         requireName(s);
-        int delivered = relay.send(s, to, text, now());
+        int delivered = relay.send(s, to, text, mid, now());
+        signalling.reached(s, to);
         relayed.increment();
         transports.of(s.connection.transport()).relays.increment();
         return delivered;
@@ -216,6 +248,7 @@ public final class RegistryService {
             return;
         }
         s.open = false;
+        s.contacts.clear(); // nothing it reached is kept alive through it
         admission.closed(s);
         TransportFigures.Figures f = transports.of(s.connection.transport());
         f.connections.decrementAndGet();

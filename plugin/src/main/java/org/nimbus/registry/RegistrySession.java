@@ -1,6 +1,8 @@
 package org.nimbus.registry;
 
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import org.nimbus.ratelimit.TokenBucket;
 
@@ -27,16 +29,31 @@ public final class RegistrySession {
     final Set<String> subscriptions = new HashSet<>();
     /** Relayed sends (registry.send_rate a second); used under the service's lock. */
     final TokenBucket sends;
+    /** Signals (webrtc.signal_rate a second); used under the service's lock. */
+    final TokenBucket signals;
+    /** Connections this one reached ({@link Signalling}), the oldest dropped beyond 256. */
+    final Map<RegistrySession, Boolean> contacts = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<RegistrySession, Boolean> eldest) {
+            return size() > Signalling.MAX_CONTACTS;
+        }
+    };
     boolean open = true;
     private volatile long lastSeenMillis;
     private volatile long partialSinceMillis = -1;
 
     RegistrySession(RegistryConnection connection, String address, boolean idleChecked, long now, int sendRate) {
+        this(connection, address, idleChecked, now, sendRate, 1);
+    }
+
+    RegistrySession(RegistryConnection connection, String address, boolean idleChecked, long now, int sendRate,
+                    int signalRate) {
         this.connection = connection;
         this.address = address;
         this.idleChecked = idleChecked;
         this.lastSeenMillis = now;
         this.sends = new TokenBucket(sendRate, now);
+        this.signals = new TokenBucket(signalRate, now);
     }
 
     public RegistryConnection connection() {

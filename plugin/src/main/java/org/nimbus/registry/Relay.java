@@ -19,7 +19,7 @@ final class Relay {
     }
 
     /** Returns how many connections got the message. */
-    int send(RegistrySession s, String to, String text, long now) {
+    int send(RegistrySession s, String to, String text, String mid, long now) {
         if (text.codePointCount(0, text.length()) > limits.maxTextChars()) {
             throw new RegistryException(ErrorCodes.TOO_LONG, "text longer than " + limits.maxTextChars() + " characters");
         }
@@ -32,6 +32,9 @@ final class Relay {
             throw new RegistryException(ErrorCodes.UNKNOWN_USER, "'" + to + "' is offline");
         }
         JsonObject message = Events.message(s.name, text, now);
+        if (mid != null) {
+            message.addProperty("mid", mid);
+        }
         for (RegistrySession t : targets) {
             t.connection.send(message);
         }

@@ -102,7 +102,7 @@ class DemoChatE2EIT {
             System.out.println(output);
             assertEquals(0, node.exitValue(), () -> "E2E run failed:\n" + output + "\n--- Red5:\n" + tail(red5.output()));
             for (String step : List.of("A signed in as account", "B continued as guest", "online",
-                    "B shows A's message", "A shows B's answer", "delivery path shown: A→B relay", "a reopened chat shows its path (relay)",
+                    "B shows A's message", "A shows B's answer", "delivery path shown: A→B webrtc, B→A webrtc", "a reopened chat shows its path (webrtc)",
                     "error.too-long", "error.unknown-user", "error.call", "error.not-connected",
                     "messages still flow after the bad input", "both pages saw the server go",
                     "after a server restart both pages reconnect and register again", "offline on A's list",

@@ -47,7 +47,7 @@ class PageApiE2EIT {
             System.out.println(out);
             assertEquals(0, node.exitValue(), () -> "API E2E failed:\n" + out + "\n--- Red5:\n" + red5.output());
             for (String step : List.of("allowScriptAccess=always", "error.swf", "onStatus('runtime', 'ruffle'",
-                    "error.bad-token", "finds it online", "are one user", "arrive exactly", "30 rapid messages arrive in order",
+                    "error.bad-token", "finds it online", "are one user", "arrive exactly", "30 rapid messages arrive in order", "arrive with path webrtc",
                     "4097 get error.too-long", "gets the next message", "give error.call", "error.not-connected", "E2E PASS")) {
                 assertTrue(out.contains(step), "missing step '" + step + "' in:\n" + out);
             }
