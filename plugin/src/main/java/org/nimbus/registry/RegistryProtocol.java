@@ -14,9 +14,16 @@ import java.util.List;
  */
 public final class RegistryProtocol {
     private final RegistryService service;
+    /** Offline delivery, or null: a send to an offline account is then unknown-user. */
+    private final Mailbox mailbox;
 
     public RegistryProtocol(RegistryService service) {
+        this(service, null);
+    }
+
+    public RegistryProtocol(RegistryService service, Mailbox mailbox) {
         this.service = service;
+        this.mailbox = mailbox;
     }
 
     public RegistryService service() {
@@ -69,6 +76,9 @@ public final class RegistryProtocol {
                     o.addProperty("name", s.name());
                     o.addProperty("peerId", peerId);
                 }
+                if (mailbox != null) {
+                    mailbox.deliver(s); // queued behind this reply on the connection
+                }
                 return o;
             }
             case "unregister":
@@ -101,10 +111,30 @@ public final class RegistryProtocol {
                 service.unsubscribe(s, strings(r, "names"));
                 return reply("unsubscribed");
             case "send": {
-                int delivered = service.send(s, string(r, "to"), string(r, "text"));
+                String to = string(r, "to");
+                String text = string(r, "text");
+                String msgId = optionalString(r, "msgId", MAX_MSG_ID);
+                int delivered = service.send(s, to, text);
+                if (delivered < 0) {
+                    if (mailbox == null) {
+                        throw new RegistryException(ErrorCodes.UNKNOWN_USER, "'" + to + "' is offline");
+                    }
+                    return mailbox.keep(s, to, msgId, text, service.now()); // off the registry's lock
+                }
                 JsonObject o = reply("sent");
                 o.addProperty("delivered", delivered);
                 return o;
+            }
+            case "ack": {
+                JsonElement sid = r.get("sid");
+                if (sid == null || !sid.isJsonPrimitive() || !sid.getAsJsonPrimitive().isNumber()) {
+                    throw new RegistryException(ErrorCodes.BAD_REQUEST, "'sid' must be a number");
+                }
+                if (mailbox == null || s.name() == null || s.guest) {
+                    throw new RegistryException(ErrorCodes.UNKNOWN_MESSAGE, "no stored messages here");
+                }
+                mailbox.acknowledge(s, sid.getAsLong());
+                return reply("acked");
             }
             case "ping":
                 return reply("pong");
@@ -140,6 +170,22 @@ public final class RegistryProtocol {
             throw new RegistryException(ErrorCodes.BAD_REQUEST, "either 'peerId' or 'relay': true, not both");
         }
         return true;
+    }
+
+    /** Longest msgId a send may carry. */
+    static final int MAX_MSG_ID = 128;
+
+    /** An optional string field: null when absent, a bad request when not a string or longer than max. */
+    private static String optionalString(JsonObject r, String field, int max) {
+        JsonElement e = r.get(field);
+        if (e == null || e.isJsonNull()) {
+            return null;
+        }
+        String v = string(r, field);
+        if (v.isEmpty() || v.length() > max) {
+            throw new RegistryException(ErrorCodes.BAD_REQUEST, "'" + field + "' must be 1 to " + max + " characters");
+        }
+        return v;
     }
 
     private static String string(JsonObject r, String field) {

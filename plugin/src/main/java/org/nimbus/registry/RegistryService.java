@@ -176,10 +176,16 @@ public final class RegistryService {
         subscriptions.unsubscribe(s, names);
     }
 
-    /** Relays text to every registered connection of the user (relay-only ones included); returns how many got it. */
+    /**
+     * Relays text to every registered connection of the user (relay-only ones included); returns how
+     * many got it, or -1 when an account sent to an offline account (the caller stores it: {@link Mailbox}).
+     */
     public synchronized int send(RegistrySession s, String to, String text) {
         requireName(s);
         int delivered = relay.send(s, to, text, now());
+        if (delivered < 0) {
+            return delivered;
+        }
         relayed.increment();
         transports.of(s.connection.transport()).relays.increment();
         return delivered;
