@@ -152,6 +152,9 @@ public final class RegistryLauncher implements AutoCloseable {
             @Override public long getLookups() { return service.stats().lookups(); }
             @Override public long getRelayedMessages() { return service.stats().relayedMessages(); }
             @Override public long getErrors() { return service.stats().errors(); }
+            @Override public int forgetAccount(String account) {
+                return mailbox == null ? -1 : mailbox.mailbox.forgetAccount(account);
+            }
         };
         jmxName = Jmx.register(JMX_NAME, RegistryMXBean.class, bean);
     }

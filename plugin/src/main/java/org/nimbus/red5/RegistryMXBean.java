@@ -20,4 +20,10 @@ public interface RegistryMXBean {
 
     /** Error replies since start. */
     long getErrors();
+
+    /**
+     * Operator command: deletes every stored message the account sent or received (its history and
+     * undelivered set); returns how many, or -1 when the server keeps no messages.
+     */
+    int forgetAccount(String account);
 }
