@@ -44,29 +44,36 @@ public final class Guard {
      * is a refusal and passes, anything else fails the property with the input in hex.
      */
     @SafeVarargs
-    public static synchronized void check(byte[] input, Decode decode, Class<? extends Throwable>... allowed) {
+    public static void check(byte[] input, Decode decode, Class<? extends Throwable>... allowed) {
+        check(input.length, () -> "input " + hex(input), decode, allowed);
+    }
+
+    /** The same for input that is not bytes (reg.cgi's parameters): its size in bytes and how to show it. */
+    @SafeVarargs
+    public static synchronized void check(int inputBytes, java.util.function.Supplier<String> input, Decode decode,
+                                          Class<? extends Throwable>... allowed) {
         long allocated = measure(input, decode, allowed);
-        long bound = allocationBound(input.length);
+        long bound = allocationBound(inputBytes);
         if (allocated > bound) {
             // a first use loads classes and JCA providers: only a decode that allocates as much
             // again, warm, is over the bound
             allocated = measure(input, decode, allowed);
         }
         if (allocated > bound) {
-            throw new AssertionError("decode of " + input.length + " bytes allocated " + allocated
-                    + " bytes (bound " + bound + ") on input " + hex(input));
+            throw new AssertionError("decode of " + inputBytes + " bytes allocated " + allocated
+                    + " bytes (bound " + bound + ") on " + input.get());
         }
     }
 
     @SafeVarargs
-    private static long measure(byte[] input, Decode decode, Class<? extends Throwable>... allowed) {
+    private static long measure(java.util.function.Supplier<String> input, Decode decode, Class<? extends Throwable>... allowed) {
         Future<Long> f = worker.submit(() -> {
             long before = THREADS.getCurrentThreadAllocatedBytes();
             try {
                 decode.run();
             } catch (Throwable t) {
                 if (!isAllowed(t, allowed)) {
-                    throw new AssertionError("undocumented " + t + " on input " + hex(input), t);
+                    throw new AssertionError("undocumented " + t + " on " + input.get(), t);
                 }
             }
             return THREADS.getCurrentThreadAllocatedBytes() - before;
@@ -76,12 +83,12 @@ public final class Guard {
         } catch (TimeoutException e) {
             worker.shutdownNow();
             worker = newWorker(); // the hung thread is left behind; the property fails anyway
-            throw new AssertionError("decode still running after " + HANG_MILLIS + " ms on input " + hex(input));
+            throw new AssertionError("decode still running after " + HANG_MILLIS + " ms on " + input.get());
         } catch (ExecutionException e) {
             if (e.getCause() instanceof AssertionError a) {
                 throw a;
             }
-            throw new AssertionError("decode failed with " + e.getCause() + " on input " + hex(input), e.getCause());
+            throw new AssertionError("decode failed with " + e.getCause() + " on " + input.get(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
