@@ -2,19 +2,17 @@ package org.nimbus.fuzz;
 
 import java.lang.management.ManagementFactory;
 import java.util.HexFormat;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Runs one decode of fuzzed input and fails on what a network decoder must never do: throw
  * anything but its documented exceptions, run past a hang timeout, or allocate more than a bound
- * proportional to the input ({@link #allocationBound}). The decode runs on one worker thread so
- * that a hang can be detected and its allocation counted alone
- * ({@code com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes}).
+ * proportional to the input ({@link #allocationBound}). The decode runs on the calling thread (a
+ * hand-off per input would cost more than most decodes) and its allocation is that thread's
+ * ({@code com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes}); a watchdog thread
+ * stops a decode that runs past {@link #HANG_MILLIS} ({@code Thread.stop}, still there in Java
+ * 17: the only way to end a loop that never looks at an interrupt), and the property fails with
+ * the input.
  */
 public final class Guard {
     /** Fixed part of the allocation bound: lookup tables, a few small objects, a JSON reader's buffer. */
@@ -24,7 +22,17 @@ public final class Guard {
     static final long HANG_MILLIS = Long.getLong("nimbus.fuzz.hangMillis", 5000);
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    private static ExecutorService worker = newWorker();
+    private static final Object LOCK = new Object();
+    /** The decoding thread and when its decode began (0: none running); guarded by LOCK. */
+    private static Thread decoding;
+    private static long startedNanos;
+    private static boolean stopped;
+
+    static {
+        Thread watchdog = new Thread(Guard::watch, "fuzz-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
 
     /** One decode; the exceptions it declares are the ones a caller handles. */
     @FunctionalInterface
@@ -50,8 +58,7 @@ public final class Guard {
 
     /** The same for input that is not bytes (reg.cgi's parameters): its size in bytes and how to show it. */
     @SafeVarargs
-    public static synchronized void check(int inputBytes, java.util.function.Supplier<String> input, Decode decode,
-                                          Class<? extends Throwable>... allowed) {
+    public static void check(int inputBytes, Supplier<String> input, Decode decode, Class<? extends Throwable>... allowed) {
         long allocated = measure(input, decode, allowed);
         long bound = allocationBound(inputBytes);
         if (allocated > bound) {
@@ -66,32 +73,52 @@ public final class Guard {
     }
 
     @SafeVarargs
-    private static long measure(java.util.function.Supplier<String> input, Decode decode, Class<? extends Throwable>... allowed) {
-        Future<Long> f = worker.submit(() -> {
-            long before = THREADS.getCurrentThreadAllocatedBytes();
-            try {
-                decode.run();
-            } catch (Throwable t) {
-                if (!isAllowed(t, allowed)) {
-                    throw new AssertionError("undocumented " + t + " on " + input.get(), t);
+    @SuppressWarnings("removal")
+    private static long measure(Supplier<String> input, Decode decode, Class<? extends Throwable>... allowed) {
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        synchronized (LOCK) {
+            decoding = Thread.currentThread();
+            startedNanos = System.nanoTime();
+            stopped = false;
+        }
+        Throwable thrown = null;
+        try {
+            decode.run();
+        } catch (ThreadDeath d) {
+            thrown = d;
+        } catch (Throwable t) {
+            thrown = t;
+        } finally {
+            synchronized (LOCK) {
+                decoding = null;
+                if (stopped) {
+                    stopped = false;
+                    throw new AssertionError("decode still running after " + HANG_MILLIS + " ms on " + input.get());
                 }
             }
-            return THREADS.getCurrentThreadAllocatedBytes() - before;
-        });
-        try {
-            return f.get(HANG_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            worker.shutdownNow();
-            worker = newWorker(); // the hung thread is left behind; the property fails anyway
-            throw new AssertionError("decode still running after " + HANG_MILLIS + " ms on " + input.get());
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof AssertionError a) {
-                throw a;
+        }
+        long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+        if (thrown != null && !isAllowed(thrown, allowed)) {
+            throw new AssertionError("undocumented " + thrown + " on " + input.get(), thrown);
+        }
+        return allocated;
+    }
+
+    @SuppressWarnings({"removal", "deprecation"})
+    private static void watch() {
+        while (true) {
+            synchronized (LOCK) {
+                if (decoding != null && System.nanoTime() - startedNanos > HANG_MILLIS * 1_000_000) {
+                    stopped = true;
+                    decoding.stop();
+                    decoding = null;
+                }
             }
-            throw new AssertionError("decode failed with " + e.getCause() + " on " + input.get(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
+            try {
+                Thread.sleep(Math.max(10, HANG_MILLIS / 10));
+            } catch (InterruptedException e) {
+                return;
+            }
         }
     }
 
@@ -106,13 +133,5 @@ public final class Guard {
 
     static String hex(byte[] b) {
         return b.length <= 4096 ? HexFormat.of().formatHex(b) : HexFormat.of().formatHex(b, 0, 4096) + "...(" + b.length + " bytes)";
-    }
-
-    private static ExecutorService newWorker() {
-        return Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "fuzz-decode");
-            t.setDaemon(true);
-            return t;
-        });
     }
 }
