@@ -19,9 +19,9 @@ import org.nimbus.tc.UserControl;
  * plus commands built here in AMF0 and AMF3 (objects, arrays, nested values), mutated; the flow
  * metadata that names a TC flow (§5.1.1). {@link TcFormatException} is the one refusal.
  */
-class TcFuzzTest {
+public class TcFuzzTest {
     /** Valid commands in both encodings, with the values that declare counts and lengths. */
-    static List<byte[]> commands() {
+    public static List<byte[]> commands() {
         List<byte[]> out = new ArrayList<>();
         Map<String, Object> params = Map.of("app", "live", "flashVer", "WIN 32,0,0,465", "objectEncoding", 3.0,
                 "nested", Map.of("a", List.of(1.0, "two", true)));
