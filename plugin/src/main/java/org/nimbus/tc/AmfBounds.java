@@ -8,10 +8,10 @@ package org.nimbus.tc;
  * left (each element takes at least one byte), nesting is at most {@link #MAX_DEPTH} deep, and
  * every reference points at a value already read. The walk follows the value grammars of the
  * AMF0 specification (§2) and the AMF3 specification (§3), AMF3 entered with marker 0x11 (AMF0
- * §3.1); it allocates
+ * §3.1). Commands (TcCommand) and data messages (red5.RtmfpConnection) pass through it; it allocates
  * nothing but a table of the AMF3 traits it read.
  */
-final class AmfBounds {
+public final class AmfBounds {
     /** Deeper than any command or metadata a client sends (connect parameters nest two levels). */
     static final int MAX_DEPTH = 32;
 
@@ -30,7 +30,7 @@ final class AmfBounds {
     }
 
     /** Walks the AMF0 values (0x11 switching to AMF3) from {@code start} to the end of {@code body}. */
-    static void check(byte[] body, int start) {
+    public static void check(byte[] body, int start) {
         AmfBounds w = new AmfBounds(body, start);
         while (w.p < body.length) {
             w.amf0(0);
