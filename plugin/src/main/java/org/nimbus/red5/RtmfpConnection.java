@@ -8,6 +8,7 @@ import org.apache.mina.core.buffer.IoBuffer;
 import java.util.HexFormat;
 import org.nimbus.tc.Replies;
 import org.nimbus.tc.TcFlowService;
+import org.nimbus.tc.AmfBounds;
 import org.nimbus.tc.TcFormatException;
 import org.nimbus.tc.TcMessage;
 import org.nimbus.tc.TcSession;
@@ -188,6 +189,23 @@ public final class RtmfpConnection extends RTMPConnection {
      * {@link TcFormatException} when they do not decode), everything else through Red5's own
      * decoder (null when it does not decode).
      */
+    /**
+     * A message other than a command through Red5's own decoder; null when it does not decode.
+     * Data messages (onMetaData, @setDataFrame: AMF0 values, in type 0x0f after a 0x00) are
+     * bounded first, as commands are (AmfBounds: Red5 sizes arrays from their declared counts).
+     */
+    static IRTMPEvent decodeOther(RTMPConnection conn, Header h, TcMessage m) {
+        byte[] body = m.body();
+        try {
+            if (m.type() == TcMessage.DATA_AMF0 || m.type() == TcMessage.DATA_AMF3) {
+                AmfBounds.check(body, m.type() == TcMessage.DATA_AMF3 && body.length > 0 && body[0] == 0 ? 1 : 0);
+            }
+            return DECODER.decodeMessage(conn, h, IoBuffer.wrap(body));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     Packet toPacket(long streamId, TcMessage m) {
         Header h = new Header();
         h.setDataType((byte) m.type());
@@ -195,16 +213,7 @@ public final class RtmfpConnection extends RTMPConnection {
         h.setTimer((int) m.timestamp());
         h.setSize(m.body().length);
         h.setChannelId(streamId == 0 ? NETCONNECTION_CHANNEL : getChannelIdForStreamId(streamId));
-        IRTMPEvent event;
-        if (m.isCommand()) {
-            event = CommandDecoder.decode(m);
-        } else {
-            try {
-                event = DECODER.decodeMessage(this, h, IoBuffer.wrap(m.body()));
-            } catch (RuntimeException e) {
-                return null;
-            }
-        }
+        IRTMPEvent event = m.isCommand() ? CommandDecoder.decode(m) : decodeOther(this, h, m);
         if (event == null) {
             return null;
         }

@@ -67,6 +67,7 @@ public final class TcCommand {
             }
             start = 1;
         }
+        AmfBounds.check(body, start); // Red5's codec trusts declared counts (AmfBounds)
         IoBuffer in = IoBuffer.wrap(body);
         in.position(start);
         Input input = new Input(in);
