@@ -79,7 +79,7 @@ class SignallingTest {
 
     @Test
     void contactsAreBoundedOldestForgottenFirst() {
-        Fixture f = new Fixture(new RegistryLimits(30, 10, 65536, 1000, 1000, 10, 1000, 100));
+        Fixture f = new Fixture(new RegistryLimits(30, 10, 65536, 1000, 1000, 10, 1000, 100, 0));
         Fixture.Client alice = online(f, "alice");
         Fixture.Client first = online(f, "u0");
         for (int i = 0; i <= Signalling.MAX_CONTACTS; i++) {

@@ -26,6 +26,14 @@ class LoadSpecTest {
         assertEquals(50, idle.perSocket());
         assertEquals(Duration.ZERO, idle.ping());
         assertTrue(idle.connect());
+        LoadSpec soak = LoadSpec.parse("sessions=12,rate=2,duration=30m,mix=soak,sample=5s,drain=40s,out=target/soak");
+        assertEquals(LoadSpec.Mix.SOAK, soak.mix());
+        assertEquals(Duration.ofSeconds(5), soak.sample());
+        assertEquals(Duration.ofSeconds(40), soak.drain());
+        assertEquals("target/soak", soak.out());
+        assertEquals(LoadSpec.DEFAULT_SAMPLE, s.sample());
+        assertNull(s.out());
+        assertThrows(IllegalArgumentException.class, () -> LoadSpec.parse("sessions=2,rate=1,duration=1m,mix=soak,sample=100ms"));
     }
 
     @Test
