@@ -39,7 +39,7 @@ final class CallMix implements LoadMix {
     }
 
     /** One side of a pair's operations: who calls or relays, and to whom. */
-    private record Side(NetConnection from, NetConnection to, String fromId, String toId) {
+    record Side(NetConnection from, NetConnection to, String fromId, String toId) {
     }
 
     @Override
@@ -178,7 +178,7 @@ final class CallMix implements LoadMix {
     }
 
     /** A call round trip: {@code echo(n)} must come back as n. */
-    private static void echo(Side s, double n, LoadContext c) throws Exception {
+    static void echo(Side s, double n, LoadContext c) throws Exception {
         Command r = s.from().call("echo", TcMessage.COMMAND_AMF0, c.timeout(), n);
         if (!r.isResult() || !Double.valueOf(n).equals(r.args().get(r.args().size() - 1))) {
             throw new RtmfpException("echo(" + n + ") answered " + r);
@@ -186,7 +186,7 @@ final class CallMix implements LoadMix {
     }
 
     /** {@code relay(to, n)}: a result for the sender, {@code onRelay(from, n)} for the target. */
-    private static void relay(Side s, double n, LoadContext c) throws Exception {
+    static void relay(Side s, double n, LoadContext c) throws Exception {
         Command r = s.from().call("relay", TcMessage.COMMAND_AMF0, c.timeout(), s.toId(), n);
         if (!r.isResult()) {
             throw new RtmfpException("relay answered " + r);

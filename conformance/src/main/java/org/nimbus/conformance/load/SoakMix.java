@@ -30,7 +30,6 @@ import org.nimbus.conformance.registry.RegistryConnection;
 import org.nimbus.conformance.registry.TcpRegistryConnection;
 import org.nimbus.conformance.registry.WsRegistryConnection;
 import org.nimbus.conformance.tc.AmfObject;
-import org.nimbus.conformance.tc.Command;
 import org.nimbus.conformance.tc.ConnectStyle;
 import org.nimbus.conformance.tc.NetConnection;
 import org.nimbus.conformance.tc.NetStream;
@@ -137,9 +136,7 @@ final class SoakMix implements LoadMix {
             if (drained != null) {
                 all.add(drained);
             }
-            SoakSamples withDrain = new SoakSamples();
-            all.forEach(withDrain::add);
-            Files.writeString(dir.resolve("soak.csv"), withDrain.csv());
+            Files.writeString(dir.resolve("soak.csv"), SoakSamples.csv(all));
             SoakPlot.write(all, String.format(Locale.ROOT, "Nimbus soak: %d visits in %.0f s, %s", visits.get(), seconds,
                     verdict.flat() ? "flat" : "NOT flat"), dir.resolve("soak.png"));
             Files.writeString(dir.resolve("soak.txt"), verdict.detail() + "\n");
@@ -243,20 +240,12 @@ final class SoakMix implements LoadMix {
         return nc;
     }
 
+    /** CallMix's call and relay checks, from A to B. */
     private static void echoAndRelay(LoadContext c, NetConnection a, NetConnection b) throws Exception {
+        CallMix.Side side = new CallMix.Side(a, b, peerId(a), peerId(b));
         double n = System.nanoTime();
-        Command e = a.call("echo", TcMessage.COMMAND_AMF0, c.timeout(), n);
-        if (!e.isResult() || !Double.valueOf(n).equals(e.args().get(e.args().size() - 1))) {
-            throw new RtmfpException("echo(" + n + ") answered " + e);
-        }
-        Command r = a.call("relay", TcMessage.COMMAND_AMF0, c.timeout(), peerId(b), n);
-        if (!r.isResult()) {
-            throw new RtmfpException("relay answered " + r);
-        }
-        Command got = b.awaitCommand("onRelay", c.timeout());
-        if (got.args().size() < 3 || !peerId(a).equals(got.args().get(1)) || !Double.valueOf(n).equals(got.args().get(2))) {
-            throw new RtmfpException("onRelay arrived as " + got);
-        }
+        CallMix.echo(side, n, c);
+        CallMix.relay(side, n, c);
     }
 
     /** B registers as a guest under its peer ID; A, a guest too, finds it online with that ID. */

@@ -123,6 +123,10 @@ final class SoakSamples {
 
     /** One line per sample, with a header. */
     synchronized String csv() {
+        return csv(samples);
+    }
+
+    static String csv(List<Sample> samples) {
         StringBuilder b = new StringBuilder("seconds,visits,heap_after_gc_bytes,threads,open_fds,sessions\n");
         for (Sample s : samples) {
             b.append(String.format(Locale.ROOT, "%.1f,%d,%d,%d,%d,%d%n", s.seconds(), s.visits(), s.heapBytes(),
