@@ -139,7 +139,7 @@ try {
   await A.page.waitForSelector(chatSel(guest));
   const reopened = await A.page.textContent(`${chatSel(guest)} .path`);
   // the conversation's path now (it may have changed since: a WebRTC channel can fall back to the relay)
-  const current = await A.page.evaluate(n => Nimbus.pathOf(n), guest);
+  const current = await A.page.evaluate(n => (Nimbus.pathOf(n) || {}).path, guest);
   if (reopened !== current) throw new Error(`the reopened chat shows path "${reopened}", the page's path is "${current}" (was "${pathA}")`);
   step(`a reopened chat shows its path (${reopened}) at once`);
 
