@@ -8,7 +8,7 @@
  *   Nimbus.connect({server, app, token | guest, runtime: 'auto' | 'flash' | 'ruffle', swfUrl?,
  *                   container?, registryPort?, registryWsUrl?, rtmfpUrl?, rtmfpTimeoutMs?,
  *                   directTimeoutMs?, readyTimeoutMs?, webrtc?: true, webrtcTimeoutMs?: 10000,
- *                   iceTransportPolicy?: 'all' | 'relay'})
+ *                   iceTransportPolicy?: 'all' | 'relay', localVideo?, remoteVideo?, callTimeoutMs?: 30000})
  *     → Promise of {name, key, guest, rtmfp}, once other pages can reach this one
  *   Nimbus.disconnect() → Promise; connect() may be called again after it, or after a failure
  *   Nimbus.lookup(name) → Promise of {name, key, online, peerIds}
@@ -17,6 +17,10 @@
  *   Nimbus.onMessage = (from, text, path, key) => …      path: 'p2p' | 'webrtc' | 'relay'
  *   Nimbus.onPresence = (name, online, key) => …
  *   Nimbus.onCall = from => …                            then answer() or decline()
+ *     calls: RTMFP media shown in the SWF when this page has RTMFP; else WebRTC media, the local and
+ *     remote pictures in the <video> elements (or selectors) localVideo / remoteVideo (default:
+ *     made in the container); statuses call.ringing, call.incoming, call.started, call.ended
+ *     (detail: why), error.call (info.reason 'permission-denied' | 'no-device' | …)
  *   Nimbus.onStatus = (code, detail, info) => …          errors have codes "error.*"
  *
  * Names: the registry decides which spellings are one user (docs/registry-protocol.md) and
@@ -230,11 +234,12 @@
   const RTC_RETRY_MS = 30000;       // after a failed channel, the relay only, for this long
   const RTC_GAP_MS = 3000;          // a missing seq waited for this long, then skipped
   const RTC_SEEN = 1000;
-  const rtc = { on: false, ice: [], timeoutMs: 10000, policy: 'all', myKey: null, nonce: null };
+  const rtc = { on: false, rtmfp: false, ice: [], timeoutMs: 10000, callTimeoutMs: 30000, policy: 'all', myKey: null, nonce: null };
   const peers = new Map();          // key → peer
   const inbound = new Map();        // key → {nonce, next, held: Map seq → {from, text, path}, timer}
 
   function rtcReset() {
+    if (rtcCall) rtcCallEnd(rtcCall, 'disconnected', null);
     for (const p of peers.values()) rtcClose(p);
     peers.clear();
     for (const r of inbound.values()) clearTimeout(r.timer);
@@ -247,6 +252,8 @@
     rtc.on = opts.webrtc !== false && !info.rtmfp && typeof RTCPeerConnection === 'function';
     rtc.ice = Array.isArray(info.iceServers) ? info.iceServers : [];
     rtc.timeoutMs = opts.webrtcTimeoutMs || 10000;
+    rtc.callTimeoutMs = opts.callTimeoutMs || 30000;
+    rtc.rtmfp = !!info.rtmfp;
     rtc.policy = opts.iceTransportPolicy === 'relay' ? 'relay' : 'all';
     rtc.myKey = info.key;
     rtc.nonce = Math.random().toString(36).slice(2, 10) + Date.now().toString(36);
@@ -459,6 +466,272 @@
     }
   }
 
+  // ---- WebRTC calls between pages with no RTMFP (docs/registry-protocol.md, "WebRTC calls") ----
+  // The API of Flash calls (startCall, onCall then answer or decline, hangUp, call.* statuses),
+  // signalled as {t:'call', id, k, …} frames. The caller captures camera and microphone when it
+  // starts the call and rings; the callee captures nothing before answer(). After 'accept' the
+  // caller offers on a peer connection of the call's own (the data channel's stays as it is) and
+  // candidates trickle both ways. One call at a time: a second ring gets 'busy'. Every frame of a
+  // call names its ID and must come from the call's other page (the registry stamps `key`).
+  const CALL_KINDS = new Set(['ring', 'accept', 'decline', 'busy', 'hangup', 'unsupported', 'offer', 'answer', 'cand']);
+  let rtcCall = null; // {id, name, key, role: 'caller' | 'callee', state, pc, local, pending, timer}
+
+  function rtcCallInfo(c, extra) {
+    return Object.assign({ name: c.name, key: c.key, path: 'webrtc' }, extra || {});
+  }
+
+  function rtcCallSend(c, k, extra) {
+    swf('signal', 'nimbusSignal', c.name, JSON.stringify(Object.assign({ t: 'call', id: c.id, k }, extra || {})));
+  }
+
+  /** The element the page named in connect() ({localVideo, remoteVideo}), else one made in the container. */
+  function rtcCallVideo(which) {
+    const named = connectOpts[which];
+    const el = typeof named === 'string' ? document.querySelector(named) : named;
+    if (el) return el;
+    const made = document.createElement('video');
+    made.className = 'nimbus-video nimbus-' + (which === 'localVideo' ? 'local' : 'remote');
+    made.dataset.nimbusMade = which;
+    const container = typeof connectOpts.container === 'string' ? document.querySelector(connectOpts.container) : connectOpts.container;
+    (container || document.body).append(made);
+    return made;
+  }
+
+  function rtcCallShow(which, stream) {
+    const el = rtcCallVideo(which);
+    el.autoplay = true;
+    el.playsInline = true;
+    if (which === 'localVideo') el.muted = true; // no echo of one's own microphone
+    el.srcObject = stream;
+    el.play().catch(() => {
+      // no user gesture on this page yet (autoplay policy): the picture, muted, rather than nothing
+      el.muted = true;
+      el.play().catch(() => { /* the page may call play() itself */ });
+    });
+  }
+
+  function rtcCallUnshow() {
+    for (const which of ['localVideo', 'remoteVideo']) {
+      const named = connectOpts[which];
+      const el = (typeof named === 'string' ? document.querySelector(named) : named)
+        || document.querySelector(`video[data-nimbus-made="${which}"]`);
+      if (!el) continue;
+      el.srcObject = null;
+      if (el.dataset.nimbusMade) el.remove();
+    }
+  }
+
+  /** Releases the call's camera, microphone, peer connection and videos; false when it was over already. */
+  function rtcCallDrop(c) {
+    if (rtcCall !== c) return false;
+    rtcCall = null;
+    clearTimeout(c.timer);
+    if (c.local) c.local.getTracks().forEach(t => t.stop());
+    if (c.pc) { try { c.pc.close(); } catch (e) { /* closed already */ } }
+    rtcCallUnshow();
+    return true;
+  }
+
+  /** Ends the call here (tell: the kind sent to the other page first, or null) with call.ended. */
+  function rtcCallEnd(c, reason, tell, extra) {
+    if (!rtcCallDrop(c)) return;
+    if (tell) rtcCallSend(c, tell, extra);
+    status('call.ended', reason, rtcCallInfo(c, extra));
+  }
+
+  /** Whether this page's calls are WebRTC ones: it has no RTMFP now and WebRTC is on. */
+  function rtcCalls() {
+    return rtc.on && !rtc.rtmfp;
+  }
+
+  /** Camera and microphone: the stream, or {code, message} saying why not. */
+  async function rtcCallCapture() {
+    if (!navigator.mediaDevices || typeof navigator.mediaDevices.getUserMedia !== 'function') {
+      return { code: 'no-media', message: 'this page cannot capture (getUserMedia needs https or localhost)' };
+    }
+    try {
+      return await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+    } catch (e) {
+      if (e.name === 'NotAllowedError' || e.name === 'SecurityError') return { code: 'permission-denied', message: 'camera and microphone: permission denied' };
+      if (e.name === 'NotFoundError' || e.name === 'OverconstrainedError') return { code: 'no-device', message: 'camera and microphone: no such device' };
+      return { code: 'no-media', message: 'camera and microphone: ' + (e.message || e.name) };
+    }
+  }
+
+  /** No media path within webrtcTimeoutMs of the accept: the call ends for both. */
+  function rtcCallArm(c) {
+    clearTimeout(c.timer);
+    c.timer = setTimeout(() => {
+      if (rtcCall === c && c.state !== 'active') rtcCallEnd(c, 'no media path within ' + rtc.timeoutMs + ' ms', 'hangup', { why: 'no-media-path' });
+    }, rtc.timeoutMs);
+  }
+
+  function rtcCallPc(c) {
+    const pc = new RTCPeerConnection({ iceServers: rtc.ice, iceTransportPolicy: rtc.policy });
+    c.pc = pc;
+    c.local.getTracks().forEach(t => pc.addTrack(t, c.local));
+    pc.onicecandidate = e => { if (e.candidate && rtcCall === c) rtcCallSend(c, 'cand', { c: e.candidate.toJSON() }); };
+    pc.ontrack = e => {
+      if (rtcCall !== c) return;
+      if (!c.remote) {
+        c.remote = e.streams[0] || new MediaStream();
+        rtcCallShow('remoteVideo', c.remote);
+      }
+      if (!e.streams[0]) c.remote.addTrack(e.track);
+    };
+    pc.onconnectionstatechange = () => {
+      if (rtcCall !== c) return;
+      if (pc.connectionState === 'connected' && c.state !== 'active') {
+        c.state = 'active';
+        clearTimeout(c.timer);
+        status('call.started', c.name, rtcCallInfo(c));
+      } else if (pc.connectionState === 'failed') {
+        rtcCallEnd(c, 'the connection failed', 'hangup', { why: 'connection-failed' });
+      }
+    };
+    return pc;
+  }
+
+  async function rtcCallFlush(c) {
+    for (const cand of c.pending.splice(0)) await c.pc.addIceCandidate(cand);
+  }
+
+  function rtcCallStart(name) {
+    if (rtcCall) {
+      status('error.call', 'already in a call with ' + rtcCall.name, { name });
+      return;
+    }
+    const c = rtcCall = {
+      id: Math.random().toString(36).slice(2, 12), name, key: keys.get(name) || null,
+      role: 'caller', state: 'dialing', pc: null, local: null, remote: null, pending: [], timer: null,
+    };
+    const fail = (message, code) => {
+      if (!rtcCallDrop(c)) return;
+      status('error.call', `startCall ${name}: ${message}`, { name, key: c.key, reason: code });
+    };
+    // the lookup gives the key and puts the two connections in a conversation (signal needs one)
+    Nimbus.lookup(name).then(async r => {
+      if (rtcCall !== c) return;
+      c.key = r.key;
+      if (r.key === rtc.myKey) return fail('that is this page', 'bad-name');
+      if (!r.online) return fail(name + ' is offline', 'offline');
+      const got = await rtcCallCapture();
+      if (rtcCall !== c) { if (got instanceof MediaStream) got.getTracks().forEach(t => t.stop()); return; }
+      if (!(got instanceof MediaStream)) return fail(got.message, got.code);
+      c.local = got;
+      rtcCallShow('localVideo', got);
+      rtcCallSend(c, 'ring');
+      status('call.ringing', name, rtcCallInfo(c));
+      c.timer = setTimeout(() => {
+        if (rtcCall === c && c.state === 'dialing') rtcCallEnd(c, `no answer from ${name} within ${rtc.callTimeoutMs / 1000} s`, 'hangup', { why: 'no-answer' });
+      }, rtc.callTimeoutMs);
+    }, e => fail(e.message, e.code || 'lookup'));
+  }
+
+  async function rtcCallAnswer() {
+    const c = rtcCall;
+    if (!c || c.role !== 'callee' || c.state !== 'ringing') {
+      status('error.call', 'answer: no incoming call');
+      return;
+    }
+    c.state = 'answering';
+    clearTimeout(c.timer);
+    const got = await rtcCallCapture();
+    if (rtcCall !== c) { if (got instanceof MediaStream) got.getTracks().forEach(t => t.stop()); return; }
+    if (!(got instanceof MediaStream)) {
+      status('error.call', `answer ${c.name}: ${got.message}`, rtcCallInfo(c, { reason: got.code }));
+      rtcCallEnd(c, got.message, 'hangup', { why: got.code });
+      return;
+    }
+    c.local = got;
+    c.state = 'accepted';
+    rtcCallShow('localVideo', got);
+    rtcCallSend(c, 'accept');
+    rtcCallArm(c);
+  }
+
+  function rtcCallDecline() {
+    const c = rtcCall;
+    if (!c || c.role !== 'callee' || c.state !== 'ringing') {
+      status('error.call', 'decline: no incoming call');
+      return;
+    }
+    rtcCallEnd(c, 'declined', 'decline');
+  }
+
+  function rtcCallHangUp() {
+    if (!rtcCall) {
+      status('error.call', 'hangUp: no call in progress');
+      return;
+    }
+    rtcCallEnd(rtcCall, 'hung up', 'hangup');
+  }
+
+  const RTC_CALL_WHY = {
+    'permission-denied': 'could not start camera and microphone (permission denied)',
+    'no-device': 'has no camera or microphone', 'no-media': 'could not start camera and microphone',
+    'no-answer': 'stopped ringing', 'no-media-path': 'found no media path', 'connection-failed': 'lost the connection',
+  };
+
+  /** A call frame from another page (from, key: as the registry stamped them). */
+  async function rtcCallSignal(from, key, d) {
+    if (typeof d.id !== 'string' || d.id.length > 32 || !CALL_KINDS.has(d.k)) return;
+    const reply = k => swf('signal', 'nimbusSignal', from, JSON.stringify({ t: 'call', id: d.id, k }));
+    if (d.k === 'ring') {
+      if (!rtcCalls()) reply('unsupported'); // this page calls through RTMFP, or has WebRTC off
+      else if (rtcCall && !(rtcCall.id === d.id && rtcCall.key === key)) reply('busy');
+      else if (!rtcCall) {
+        const c = rtcCall = { id: d.id, name: from, key, role: 'callee', state: 'ringing', pc: null, local: null, remote: null, pending: [], timer: null };
+        // the caller gives up after its callTimeoutMs; should its hang-up never come, stop ringing anyway
+        c.timer = setTimeout(() => { if (rtcCall === c && c.state === 'ringing') rtcCallEnd(c, `no longer ringing: ${from} went quiet`, null); }, rtc.callTimeoutMs + 10000);
+        status('call.incoming', from, rtcCallInfo(c));
+        callback(Nimbus.onCall, from);
+      }
+      return;
+    }
+    const c = rtcCall;
+    if (!c || c.id !== d.id || c.key !== key) return; // not this call, or not from its other page
+    c.name = from;
+    try {
+      if (d.k === 'accept' && c.role === 'caller' && c.state === 'dialing') {
+        c.state = 'accepted';
+        rtcCallArm(c);
+        const pc = rtcCallPc(c);
+        await pc.setLocalDescription(await pc.createOffer());
+        if (rtcCall === c) rtcCallSend(c, 'offer', { sdp: pc.localDescription.sdp });
+      } else if (d.k === 'offer' && c.role === 'callee' && c.state === 'accepted' && !c.pc && typeof d.sdp === 'string' && d.sdp.length <= RTC_MAX_SDP) {
+        const pc = rtcCallPc(c);
+        await pc.setRemoteDescription({ type: 'offer', sdp: d.sdp });
+        await pc.setLocalDescription(await pc.createAnswer());
+        if (rtcCall !== c) return;
+        rtcCallSend(c, 'answer', { sdp: pc.localDescription.sdp });
+        await rtcCallFlush(c);
+      } else if (d.k === 'answer' && c.role === 'caller' && c.pc && !c.pc.remoteDescription && typeof d.sdp === 'string' && d.sdp.length <= RTC_MAX_SDP) {
+        await c.pc.setRemoteDescription({ type: 'answer', sdp: d.sdp });
+        await rtcCallFlush(c);
+      } else if (d.k === 'cand' && d.c && typeof d.c === 'object') {
+        if (c.pc && c.pc.remoteDescription) await c.pc.addIceCandidate(d.c);
+        else if (c.pending.length < RTC_MAX_PENDING_CANDIDATES) c.pending.push(d.c);
+      } else if (d.k === 'decline' && c.role === 'caller') {
+        rtcCallEnd(c, `${from} declined`, null);
+      } else if (d.k === 'busy' && c.role === 'caller' && c.state === 'dialing') {
+        rtcCallEnd(c, `${from} is busy`, null);
+      } else if (d.k === 'unsupported' && c.role === 'caller' && c.state === 'dialing') {
+        rtcCallEnd(c, `${from} cannot take a WebRTC call (its page calls through RTMFP, or has WebRTC off)`, null);
+      } else if (d.k === 'hangup') {
+        const why = RTC_CALL_WHY[d.why];
+        rtcCallEnd(c, why ? `${from} ${why}` : `${from} hung up`, null);
+      }
+    } catch (e) {
+      if (rtcCall === c) rtcCallEnd(c, 'WebRTC: ' + e.message, 'hangup', { why: 'connection-failed' });
+    }
+  }
+
+  /** The other page of the call went offline: the call is over. */
+  function rtcCallPresence(key, online) {
+    if (!online && rtcCall && rtcCall.key === key) rtcCallEnd(rtcCall, 'the peer left', null);
+  }
+
   let connectOpts = {};
 
   const Nimbus = {
@@ -506,6 +779,7 @@
         return Promise.resolve();
       }
       if (state === 'connecting') failConnect('error.disconnected', 'disconnect() was called');
+      if (rtcCall) rtcCallEnd(rtcCall, 'disconnected', 'hangup'); // the other page hears of it while the registry is still there
       state = 'disconnecting';
       return new Promise(resolve => {
         leaving = { resolve };
@@ -541,21 +815,26 @@
       else relay(name, text);
     },
 
+    /** Calls a user: through RTMFP (the SWF) when this page has it, else WebRTC media. */
     startCall(name) {
-      swf('startCall', 'nimbusStartCall', String(name));
+      if (rtcCalls() && state === 'connected') rtcCallStart(String(name));
+      else swf('startCall', 'nimbusStartCall', String(name));
     },
 
     /** Takes the incoming call: the camera and microphone go on now, not before. */
     answer() {
-      swf('answer', 'nimbusAnswer');
+      if (rtcCalls() && state === 'connected') rtcCallAnswer();
+      else swf('answer', 'nimbusAnswer');
     },
 
     decline() {
-      swf('decline', 'nimbusDecline');
+      if (rtcCalls() && state === 'connected') rtcCallDecline();
+      else swf('decline', 'nimbusDecline');
     },
 
     hangUp() {
-      swf('hangUp', 'nimbusHangUp');
+      if (rtcCalls() && state === 'connected') rtcCallHangUp();
+      else swf('hangUp', 'nimbusHangUp');
     },
 
     /** The registry's key for a name as written, once the registry named it; else null. */
@@ -605,6 +884,8 @@
         const l = leaving;
         leaving = null;
         if (l) l.resolve();
+      } else if (code === 'registered') {
+        rtc.rtmfp = !!info.rtmfp;
       } else if (code === 'path' && info.key) {
         paths.set(info.key, { path: info.path, reason: info.reason });
       } else if (code === 'error.not-connected' && state === 'disconnecting') {
@@ -635,11 +916,13 @@
       learn(from, key);
       let d = null;
       try { d = JSON.parse(json); } catch (e) { return; }
-      rtcSignal(from, key, d);
+      if (d && d.t === 'call') rtcCallSignal(from, key, d);
+      else rtcSignal(from, key, d);
     },
 
     _presence(name, online, key) {
       learn(name, key);
+      rtcCallPresence(key || name, !!online);
       callback(Nimbus.onPresence, name, !!online, key || name);
     },
 
