@@ -44,6 +44,8 @@
     $('#me').textContent = 'connecting…';
     Nimbus.connect(Object.assign({
       server: location.hostname, app: 'nimbus', container: '#player', registryPort, registryWsUrl,
+      // a WebRTC call (no RTMFP on this page) shows its pictures here; an RTMFP one in the player
+      localVideo: '#local-video', remoteVideo: '#remote-video',
     }, credentials)).then(me => {
       showMe(me.name, me.guest);
     }, err => {
@@ -185,13 +187,20 @@
     else if (code === 'registry.reconnecting') $('#me').textContent = 'reconnecting…';
     else if (code === 'connected' && $('#me').textContent === 'reconnecting…') showMe(info.name, info.guest);
     else if ((code === 'error.bad-token' || code === 'error.token-expired') && Nimbus.name) $('#me').textContent = 'signed out: ' + detail;
-    else if (code === 'call.started' || code === 'call.ringing') $('#hangup').hidden = false;
-    else if (code === 'call.ended') {
-      $('#hangup').hidden = true;
-      $('#incoming').hidden = true;
-    }
+    else if (code === 'call.started' || code === 'call.ringing') showCall(info, true);
+    else if (code === 'call.ended') showCall(info, false, detail);
     else if (isError && info.name && !settle(info.name, detail) && chats.has(key(info.name))) chat(info.name).add(detail, 'note');
   };
+
+  /** A call is on (ringing or started) or over: the hang-up button, the WebRTC pictures, a note in the chat. */
+  function showCall(info, on, why) {
+    $('#hangup').hidden = !on;
+    $('#call-videos').hidden = !(on && info.path === 'webrtc');
+    if (!on) {
+      $('#incoming').hidden = true;
+      if (info.name && chats.has(key(info.name))) chat(info.name).add('call ended: ' + why, 'note');
+    }
+  }
 
   Nimbus.onMessage = (from, text) => {
     contact(from);

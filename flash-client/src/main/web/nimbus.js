@@ -473,7 +473,7 @@
   // caller offers on a peer connection of the call's own (the data channel's stays as it is) and
   // candidates trickle both ways. One call at a time: a second ring gets 'busy'. Every frame of a
   // call names its ID and must come from the call's other page (the registry stamps `key`).
-  const CALL_KINDS = new Set(['ring', 'accept', 'decline', 'busy', 'hangup', 'unsupported', 'offer', 'answer', 'cand']);
+  const CALL_KINDS = new Set(['ring', 'answering', 'accept', 'decline', 'busy', 'hangup', 'unsupported', 'offer', 'answer', 'cand']);
   let rtcCall = null; // {id, name, key, role: 'caller' | 'callee', state, pc, local, pending, timer}
 
   function rtcCallInfo(c, extra) {
@@ -636,6 +636,8 @@
     }
     c.state = 'answering';
     clearTimeout(c.timer);
+    // the browser may now ask its user for the camera: the caller stops counting its ring time
+    rtcCallSend(c, 'answering');
     const got = await rtcCallCapture();
     if (rtcCall !== c) { if (got instanceof MediaStream) got.getTracks().forEach(t => t.stop()); return; }
     if (!(got instanceof MediaStream)) {
@@ -693,7 +695,13 @@
     if (!c || c.id !== d.id || c.key !== key) return; // not this call, or not from its other page
     c.name = from;
     try {
-      if (d.k === 'accept' && c.role === 'caller' && c.state === 'dialing') {
+      if (d.k === 'answering' && c.role === 'caller' && c.state === 'dialing') {
+        // answered: the callee's browser may be asking its user for the camera, as long again as a ring
+        clearTimeout(c.timer);
+        c.timer = setTimeout(() => {
+          if (rtcCall === c && c.state === 'dialing') rtcCallEnd(c, `${from} answered but started no camera within ${rtc.callTimeoutMs / 1000} s`, 'hangup', { why: 'no-answer' });
+        }, rtc.callTimeoutMs);
+      } else if (d.k === 'accept' && c.role === 'caller' && c.state === 'dialing') {
         c.state = 'accepted';
         rtcCallArm(c);
         const pc = rtcCallPc(c);
