@@ -3,9 +3,9 @@
 // page API of Flash calls: A startCall()s B, B's onCall answers; on each side the remote <video>
 // the page named plays, and RTCPeerConnection.getStats shows inbound video framesDecoded and
 // audio packetsReceived growing (Chromium's fake camera and microphone). Then a hang-up, a
-// decline, an unanswered call (callTimeoutMs), a caller and a callee whose camera permission is
-// denied (a second browser with --use-fake-ui-for-media-stream=deny), each with its statuses on
-// both pages. With --turn (the server's webrtc.turn naming a TURN server the caller started,
+// decline, an unanswered call (callTimeoutMs), a busy page, a caller and a callee whose camera
+// permission is denied (its browser context's grant withdrawn), each with its statuses on both
+// pages. With --turn (the server's webrtc.turn naming a TURN server the caller started,
 // with webrtc.turn_secret), a call with iceTransportPolicy 'relay' carries its media through
 // the TURN server with the credentials the registry minted.
 //
@@ -42,10 +42,9 @@ const server = new URL(base).hostname;
 const { since, step } = steps();
 const problems = [];
 // host candidates as plain addresses (this machine resolves no mDNS names); a fake camera and
-// microphone, allowed without a prompt; sound may start without a click
-const MEDIA = ['--disable-features=WebRtcHideLocalIpsWithMdns', '--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required'];
-const browser = await launch(opt.chromium, [...MEDIA, '--use-fake-ui-for-media-stream']);
-let denying = null; // a browser that refuses camera and microphone, started when needed
+// microphone (each context grants them, or not); sound may start without a click
+const browser = await launch(opt.chromium, ['--disable-features=WebRtcHideLocalIpsWithMdns', '--use-fake-device-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required']);
 
 const HOOKS = () => {
   window.got = { status: [], calls: [] };
@@ -61,8 +60,9 @@ const HOOKS = () => {
   }
 };
 
-async function openPage(label, from = browser) {
-  const context = await from.newContext();
+async function openPage(label) {
+  const context = await browser.newContext();
+  await context.grantPermissions(['camera', 'microphone'], { origin: base });
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
   await page.addInitScript(() => {
@@ -103,10 +103,10 @@ async function statusSeen(p, code, re = '', after = 0) {
   return p.page.evaluate(([c, r, n]) => got.status.slice(n).find(s => s.code === c && new RegExp(r).test(s.detail)), [code, re, after]);
 }
 
-/** Opens and connects pages at once: [[label, browser?, connect options?]] → [[page, me]]. */
+/** Opens and connects pages at once: [[label, connect options?]] → [[page, me]]. */
 function openAll(setups) {
-  return Promise.all(setups.map(async ([label, from = browser, extra]) => {
-    const p = await openPage(label, from);
+  return Promise.all(setups.map(async ([label, extra]) => {
+    const p = await openPage(label);
     pages.push(p);
     return [p, await connect(p, extra)];
   }));
@@ -176,9 +176,8 @@ async function callAndAnswer(A, a, B, b) {
 const pages = [];
 try {
   if (!opt.turn) throw new Error('run with --turn (the IT starts coturn and points the server at it)');
-  // four pages at once (Ruffle takes a while to start): A, B, C; D in a browser that denies the camera
-  denying = await launch(opt.chromium, [...MEDIA, '--use-fake-ui-for-media-stream=deny']);
-  const [[A, a], [B, b], [C, c], [D, d]] = await openAll([['A'], ['B'], ['C', browser, { callTimeoutMs: SHORT_RING_MS }], ['D', denying]]);
+  // three pages at once (Ruffle takes a while to start)
+  const [[A, a], [B, b], [C, c]] = await openAll([['A'], ['B'], ['C', { callTimeoutMs: SHORT_RING_MS }]]);
 
   const [sa, sb] = await callAndAnswer(A, a, B, b);
   step(`A calls B, B answers: call.started on both; each remote <video> plays, video framesDecoded ${sa.m1.frames} → ${sa.m2.frames} (A) and ${sb.m1.frames} → ${sb.m2.frames} (B), audio packetsReceived growing on both`);
@@ -224,28 +223,33 @@ try {
   await statusSeen(A, 'call.ended', `${b.name} hung up`, nA);
   step(`a third page calling a page in a call gets call.ended '${a.name} is busy' (no ring there); B hangs up, A hears '${b.name} hung up'`);
 
-  // camera and microphone refused: as caller (nothing rings) and as callee (the caller hears why)
-  let nD = await mark(D);
-  nC = await mark(C);
-  await D.page.evaluate(n => Nimbus.startCall(n), c.name);
-  const denied = await statusSeen(D, 'error.call', 'permission denied', nD);
+  // camera and microphone refused (C's context withdraws its grant): as caller nothing rings,
+  // as callee the caller hears why
+  await C.context.clearPermissions();
+  let nCc = await mark(C);
+  nA = await mark(A);
+  const ringsA = await A.page.evaluate(() => got.calls.length);
+  await C.page.evaluate(n => Nimbus.startCall(n), a.name);
+  const denied = await statusSeen(C, 'error.call', 'permission denied', nCc);
   check(denied.info.reason === 'permission-denied', 'error.call reason: ' + JSON.stringify(denied.info));
   await new Promise(r => setTimeout(r, 1000));
-  check(await C.page.evaluate(n => !got.calls.includes(n), d.name), 'nothing rings when the caller has no camera permission');
-  nD = await mark(D);
-  await C.page.evaluate(n => Nimbus.startCall(n), d.name);
-  await statusSeen(D, 'call.incoming', '', nD);
-  await D.page.evaluate(() => Nimbus.answer());
-  const refused = await statusSeen(D, 'error.call', 'permission denied', nD);
+  check(await A.page.evaluate(n => got.calls.length === n, ringsA), 'nothing rings when the caller has no camera permission');
+  nCc = await mark(C);
+  await A.page.evaluate(n => Nimbus.startCall(n), c.name);
+  await statusSeen(C, 'call.incoming', '', nCc);
+  await C.page.evaluate(() => Nimbus.answer());
+  const refused = await statusSeen(C, 'error.call', 'permission denied', nCc);
   check(refused.info.reason === 'permission-denied', 'answer error.call reason: ' + JSON.stringify(refused.info));
-  await statusSeen(C, 'call.ended', `${d.name} could not start camera and microphone \\(permission denied\\)`, nC);
-  step(`camera permission denied: startCall() gives error.call (reason 'permission-denied') and nothing rings; answer() gives the same, and the caller gets call.ended '${d.name} could not start camera and microphone (permission denied)'`);
-  for (const p of [A, B, C, D]) await p.context.close();
-  pages.length = 0;
+  await statusSeen(A, 'call.ended', `${c.name} could not start camera and microphone \\(permission denied\\)`, nA);
+  step(`camera permission denied: startCall() gives error.call (reason 'permission-denied') and nothing rings; answer() gives the same, and the caller gets call.ended '${c.name} could not start camera and microphone (permission denied)'`);
+  await C.context.close();
+  pages.splice(pages.indexOf(C), 1);
 
-  // through the TURN server only
-  const [[TA, ta], [TB, tb]] = await openAll([['TA', browser, { iceTransportPolicy: 'relay' }], ['TB', browser, { iceTransportPolicy: 'relay' }]]);
-  const ice = await TA.page.evaluate(() => got.status.find(s => s.code === 'connected').info.iceServers);
+  // through the TURN server only: A and B connect again (the SWF stays) with relay-only ICE
+  for (const p of [A, B]) await p.page.evaluate(() => Nimbus.disconnect());
+  const [ta, tb] = await Promise.all([A, B].map(p => connect(p, { iceTransportPolicy: 'relay' })));
+  const TA = A, TB = B;
+  const ice = await TA.page.evaluate(() => got.status.findLast(s => s.code === 'connected').info.iceServers);
   check(ice.some(s => s.username && /^\d+:/.test(s.username) && s.credential), 'welcome.iceServers with minted credentials: ' + JSON.stringify(ice));
   const [ra, rb] = await callAndAnswer(TA, ta, TB, tb);
   check(ra.m2.local === 'relay' && rb.m2.local === 'relay', `the media's candidate pairs: ${ra.m2.local}/${ra.m2.remote} and ${rb.m2.local}/${rb.m2.remote}`);
@@ -256,7 +260,6 @@ try {
   if (problems.length) throw new Error('page problems:\n  ' + problems.join('\n  '));
   console.log(`E2E PASS in ${since()}`);
   await browser.close();
-  if (denying) await denying.close();
   process.exit(0);
 } catch (e) {
   console.error(`E2E FAIL after ${since()}: ${e.message}`);
@@ -266,6 +269,5 @@ try {
   }
   if (problems.length) console.error('page problems:\n  ' + problems.join('\n  '));
   await browser.close();
-  if (denying) await denying.close();
   process.exit(1);
 }
