@@ -93,6 +93,11 @@ public final class JdbcMessageStore implements MessageStore {
     @Override
     public synchronized Stored store(String from, String to, String msgId, String text, long sentAtMillis,
                                      boolean undelivered, int maxUndelivered) throws StoreException {
+        for (String field : new String[] {from, to, msgId, text}) {
+            if (field.indexOf('\u0000') >= 0) {
+                throw new IllegalArgumentException("NUL character in a stored field"); // PostgreSQL text cannot hold it
+            }
+        }
         return run("store", c -> {
             c.setAutoCommit(false);
             try {

@@ -18,6 +18,8 @@ public interface MessageStore extends AutoCloseable {
      * {@code to} (false for a message already delivered, kept for history only). A second message with
      * the same sender and {@code msgId} is {@link Stored#DUPLICATE} and not kept twice; an undelivered
      * one beyond {@code maxUndelivered} for {@code to} is {@link Stored#MAILBOX_FULL}.
+     *
+     * @throws IllegalArgumentException a field holds U+0000 (no backend keeps it)
      */
     Stored store(String from, String to, String msgId, String text, long sentAtMillis, boolean undelivered,
                  int maxUndelivered) throws StoreException;
