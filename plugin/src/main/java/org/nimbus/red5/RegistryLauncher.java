@@ -55,6 +55,8 @@ public final class RegistryLauncher implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private ObjectName jmxName;
     private Thread shutdownHook;
+    /** The message store (offline delivery), or null when it could not be opened. */
+    private final MailboxLauncher mailbox;
 
     private RegistryLauncher(NimbusConfig config) {
         String secret = config.get(RegistrySettings.SECRET);
@@ -69,8 +71,9 @@ public final class RegistryLauncher implements AutoCloseable {
         service = new RegistryService(new InMemoryRegistryStore(), tokens, new GuestNames(new SecureRandom()),
                 Clock.systemUTC(), RegistrySettings.limits(config));
         service.webrtc(WebRtcSettings.webrtc(config));
-        netConnections = new NetConnectionRegistry(new RegistryProtocol(service));
-        protocol = new RegistryProtocol(service);
+        mailbox = MailboxLauncher.open(config, java.nio.file.Path.of(System.getProperty("red5.root", ".")));
+        netConnections = new NetConnectionRegistry(new RegistryProtocol(service, mailbox == null ? null : mailbox.mailbox));
+        protocol = new RegistryProtocol(service, mailbox == null ? null : mailbox.mailbox);
         webSocketPort = config.get(RegistrySettings.WS_BIND);
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "nimbus-registry-timer");
@@ -89,6 +92,9 @@ public final class RegistryLauncher implements AutoCloseable {
         l.bind(config);
         l.timer.scheduleWithFixedDelay(l::sweep, 1, 1, TimeUnit.SECONDS);
         l.timer.scheduleAtFixedRate(() -> log.info(l.service.stats().logLine()), 1, 1, TimeUnit.MINUTES);
+        if (l.mailbox != null) {
+            l.timer.scheduleAtFixedRate(l.mailbox::expire, 1, 60, TimeUnit.MINUTES);
+        }
         // registry.ws.bind is served by the nimbus web app (its META-INF/context.xml): say so if none took it
         l.timer.schedule(l::warnIfWebSocketPortUnserved, WEB_SOCKET_PORT_GRACE_SECONDS, TimeUnit.SECONDS);
         l.registerMBean();
@@ -221,6 +227,9 @@ public final class RegistryLauncher implements AutoCloseable {
             closeQuietly(e);
         }
         endpoints.clear();
+        if (mailbox != null) {
+            mailbox.close();
+        }
         Jmx.unregister(jmxName);
         jmxName = null;
     }

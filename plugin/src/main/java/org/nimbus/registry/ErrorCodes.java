@@ -14,6 +14,9 @@ public final class ErrorCodes {
     public static final String BAD_PEER_ID = "bad-peer-id";
     public static final String NOT_REGISTERED = "not-registered";
     public static final String UNKNOWN_USER = "unknown-user";
+    public static final String MAILBOX_FULL = "mailbox-full";
+    public static final String STORE_UNAVAILABLE = "store-unavailable";
+    public static final String UNKNOWN_MESSAGE = "unknown-message";
     public static final String RATE_LIMITED = "rate-limited";
     public static final String NOT_IN_CONVERSATION = "not-in-conversation";
     public static final String TOO_LONG = "too-long";

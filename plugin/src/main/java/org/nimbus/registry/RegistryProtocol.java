@@ -14,9 +14,16 @@ import java.util.List;
  */
 public final class RegistryProtocol {
     private final RegistryService service;
+    /** Offline delivery, or null: a send to an offline account is then unknown-user. */
+    private final Mailbox mailbox;
 
     public RegistryProtocol(RegistryService service) {
+        this(service, null);
+    }
+
+    public RegistryProtocol(RegistryService service, Mailbox mailbox) {
         this.service = service;
+        this.mailbox = mailbox;
     }
 
     public RegistryService service() {
@@ -70,6 +77,9 @@ public final class RegistryProtocol {
                     o.addProperty("name", s.name());
                     o.addProperty("peerId", peerId);
                 }
+                if (mailbox != null) {
+                    mailbox.deliver(s); // queued behind this reply on the connection
+                }
                 return o;
             }
             case "unregister":
@@ -102,7 +112,16 @@ public final class RegistryProtocol {
                 service.unsubscribe(s, strings(r, "names"));
                 return reply("unsubscribed");
             case "send": {
-                int delivered = service.send(s, string(r, "to"), string(r, "text"), mid(r));
+                String to = string(r, "to");
+                String text = string(r, "text");
+                String mid = mid(r);
+                int delivered = service.send(s, to, text, mid);
+                if (delivered < 0) {
+                    if (mailbox == null) {
+                        throw new RegistryException(ErrorCodes.UNKNOWN_USER, "'" + to + "' is offline");
+                    }
+                    return mailbox.keep(s, to, mid, text, service.now()); // off the registry's lock
+                }
                 JsonObject o = reply("sent");
                 o.addProperty("delivered", delivered);
                 return o;
@@ -112,6 +131,17 @@ public final class RegistryProtocol {
                 JsonObject o = reply("signalled");
                 o.addProperty("delivered", delivered);
                 return o;
+            }
+            case "ack": {
+                JsonElement sid = r.get("sid");
+                if (sid == null || !sid.isJsonPrimitive() || !sid.getAsJsonPrimitive().isNumber()) {
+                    throw new RegistryException(ErrorCodes.BAD_REQUEST, "'sid' must be a number");
+                }
+                if (mailbox == null || s.name() == null || s.guest) {
+                    throw new RegistryException(ErrorCodes.UNKNOWN_MESSAGE, "no stored messages here");
+                }
+                mailbox.acknowledge(s, sid.getAsLong());
+                return reply("acked");
             }
             case "ping":
                 return reply("pong");

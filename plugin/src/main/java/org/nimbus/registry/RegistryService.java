@@ -209,7 +209,10 @@ public final class RegistryService {
         subscriptions.unsubscribe(s, names);
     }
 
-    /** Relays text to every registered connection of the user (relay-only ones included); returns how many got it. */
+    /**
+     * Relays text to every registered connection of the user (relay-only ones included); returns how
+     * many got it, or -1 when an account sent to an offline account (the caller stores it: {@link Mailbox}).
+     */
     public synchronized int send(RegistrySession s, String to, String text) {
         return send(s, to, text, null);
     }
@@ -218,6 +221,9 @@ public final class RegistryService {
     public synchronized int send(RegistrySession s, String to, String text, String mid) {
         requireName(s);
         int delivered = relay.send(s, to, text, mid, now());
+        if (delivered < 0) {
+            return delivered;
+        }
         signalling.reached(s, to);
         relayed.increment();
         transports.of(s.connection.transport()).relays.increment();

@@ -10,6 +10,7 @@ import java.util.List;
  * Called under the service's lock.
  */
 final class Relay {
+    static final int OFFLINE_ACCOUNT = -1;
     private final RegistryStore store;
     private final RegistryLimits limits;
 
@@ -18,7 +19,10 @@ final class Relay {
         this.limits = limits;
     }
 
-    /** Returns how many connections got the message. */
+    /**
+     * Returns how many connections got the message, or {@link #OFFLINE_ACCOUNT} when an account sent
+     * to an account with no reachable connection (the caller may store it).
+     */
     int send(RegistrySession s, String to, String text, String mid, long now) {
         if (text.codePointCount(0, text.length()) > limits.maxTextChars()) {
             throw new RegistryException(ErrorCodes.TOO_LONG, "text longer than " + limits.maxTextChars() + " characters");
@@ -29,6 +33,9 @@ final class Relay {
         List<RegistrySession> targets = to.length() > 4 * Names.MAX_LENGTH ? List.of()
                 : store.registrations(Names.key(to)).stream().filter(t -> !t.legacy).toList();
         if (targets.isEmpty()) {
+            if (!s.guest && Names.accountNameProblem(to) == null) {
+                return OFFLINE_ACCOUNT;
+            }
             throw new RegistryException(ErrorCodes.UNKNOWN_USER, "'" + to + "' is offline");
         }
         JsonObject message = Events.message(s.name, text, now);

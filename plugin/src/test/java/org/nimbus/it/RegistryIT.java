@@ -150,7 +150,10 @@ class RegistryIT {
             JsonObject offline = alice.awaitOp("presence", WAIT);
             assertFalse(offline.get("online").getAsBoolean());
             assertFalse(call(alice, "{\"op\":\"lookup\",\"name\":\"bob\"}").get("online").getAsBoolean());
-            assertError("unknown-user", call(alice, "{\"op\":\"send\",\"to\":\"bob\",\"text\":\"gone?\"}"));
+            // offline: kept in the message store (issue 17) and delivered when bob comes back
+            JsonObject kept = call(alice, "{\"op\":\"send\",\"to\":\"bob\",\"text\":\"gone?\",\"msgId\":\"it-1\"}");
+            assertTrue(kept.get("stored").getAsBoolean(), kept.toString());
+            assertError("unknown-user", call(alice, "{\"op\":\"send\",\"to\":\"guest-aaaaaaaa\",\"text\":\"gone?\"}"));
         }
     }
 

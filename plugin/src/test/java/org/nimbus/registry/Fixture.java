@@ -13,8 +13,12 @@ final class Fixture {
     final RegistryProtocol protocol;
 
     Fixture(RegistryLimits limits) {
+        this(limits, null);
+    }
+
+    Fixture(RegistryLimits limits, Mailbox mailbox) {
         service = new RegistryService(new InMemoryRegistryStore(), tokens, new GuestNames(new Random(7)), clock, limits);
-        protocol = new RegistryProtocol(service);
+        protocol = new RegistryProtocol(service, mailbox);
     }
 
     Fixture() {
