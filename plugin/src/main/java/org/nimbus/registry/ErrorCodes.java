@@ -17,6 +17,7 @@ public final class ErrorCodes {
     public static final String MAILBOX_FULL = "mailbox-full";
     public static final String STORE_UNAVAILABLE = "store-unavailable";
     public static final String UNKNOWN_MESSAGE = "unknown-message";
+    public static final String NO_HISTORY = "no-history";
     public static final String RATE_LIMITED = "rate-limited";
     public static final String NOT_IN_CONVERSATION = "not-in-conversation";
     public static final String TOO_LONG = "too-long";

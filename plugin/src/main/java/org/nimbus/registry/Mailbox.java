@@ -88,6 +88,86 @@ public final class Mailbox {
         }
     }
 
+    /** Longest history page. */
+    static final int MAX_HISTORY_PAGE = 200;
+
+    /**
+     * The caller's conversation with {@code with}, newest first, before store ID {@code before}
+     * (0: from the newest). Only ever the caller's own: the account is the connection's name.
+     */
+    JsonObject history(RegistrySession s, String with, long before, int limit) {
+        requireAccount(s);
+        List<StoredMessage> page = call(() -> store.history(Names.key(s.name), Names.key(with),
+                before <= 0 ? Long.MAX_VALUE : before, Math.max(1, Math.min(limit, MAX_HISTORY_PAGE))));
+        JsonObject o = new JsonObject();
+        o.addProperty("op", "history");
+        o.addProperty("with", Names.key(with));
+        com.google.gson.JsonArray a = new com.google.gson.JsonArray();
+        for (StoredMessage m : page) {
+            JsonObject x = new JsonObject();
+            x.addProperty("sid", m.id());
+            x.addProperty("msgId", m.msgId());
+            x.addProperty("from", m.from());
+            x.addProperty("to", m.to());
+            x.addProperty("text", m.text());
+            x.addProperty("ts", m.sentAtMillis());
+            a.add(x);
+        }
+        o.add("messages", a);
+        return o;
+    }
+
+    /**
+     * Records a message the caller sent directly (peer to peer), so history is whole whatever path
+     * it took. Only what the caller sent: a page never writes words into another's mouth.
+     */
+    JsonObject record(RegistrySession s, String to, String msgId, String text, long now) {
+        requireAccount(s);
+        if (Names.accountNameProblem(to) != null) {
+            throw new RegistryException(ErrorCodes.BAD_NAME, "'to' is not an account name");
+        }
+        call(() -> store.store(Names.key(s.name), Names.key(to), msgId, text, now, false, maxUndelivered));
+        JsonObject o = new JsonObject();
+        o.addProperty("op", "recorded");
+        o.addProperty("msgId", msgId);
+        return o;
+    }
+
+    /** Records a relayed (delivered) send for history in the background; a failure loses only history. */
+    void recordRelayed(RegistrySession s, String to, String msgId, String text, long now) {
+        if (s.guest || Names.accountNameProblem(to) != null) {
+            return;
+        }
+        String id = msgId == null ? UUID.randomUUID().toString() : msgId;
+        String from = Names.key(s.name);
+        try {
+            executor.execute(() -> {
+                try {
+                    store.store(from, Names.key(to), id, text, now, false, maxUndelivered);
+                } catch (StoreException | IllegalArgumentException e) {
+                    // history only: the message itself was delivered
+                }
+            });
+        } catch (RejectedExecutionException busy) {
+            // the store is saturated: history of this relayed send is skipped
+        }
+    }
+
+    /** Deletes every message the caller sent or received; returns how many. */
+    int forget(RegistrySession s) {
+        requireAccount(s);
+        return call(() -> store.forget(Names.key(s.name)));
+    }
+
+    private static void requireAccount(RegistrySession s) {
+        if (s.name == null) {
+            throw new RegistryException(ErrorCodes.NOT_AUTHENTICATED, "say hello first");
+        }
+        if (s.guest) {
+            throw new RegistryException(ErrorCodes.NO_HISTORY, "guests have no history");
+        }
+    }
+
     static JsonObject event(StoredMessage m) {
         JsonObject o = Events.message(m.from(), m.text(), m.sentAtMillis());
         o.addProperty("stored", true);

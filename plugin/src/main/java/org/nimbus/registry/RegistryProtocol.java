@@ -122,6 +122,9 @@ public final class RegistryProtocol {
                     }
                     return mailbox.keep(s, to, mid, text, service.now()); // off the registry's lock
                 }
+                if (mailbox != null) {
+                    mailbox.recordRelayed(s, to, mid, text, service.now());
+                }
                 JsonObject o = reply("sent");
                 o.addProperty("delivered", delivered);
                 return o;
@@ -142,6 +145,29 @@ public final class RegistryProtocol {
                 }
                 mailbox.acknowledge(s, sid.getAsLong());
                 return reply("acked");
+            }
+            case "history": {
+                String with = string(r, "with");
+                long before = optionalLong(r, "before", 0);
+                int limit = (int) Math.min(optionalLong(r, "limit", 50), Integer.MAX_VALUE);
+                return requireMailbox().history(s, with, before, limit);
+            }
+            case "record": {
+                String mid = mid(r);
+                if (mid == null) {
+                    throw new RegistryException(ErrorCodes.BAD_REQUEST, "'mid' is required");
+                }
+                String text = string(r, "text");
+                if (text.codePointCount(0, text.length()) > service.limits().maxTextChars()) {
+                    throw new RegistryException(ErrorCodes.TOO_LONG, "text longer than " + service.limits().maxTextChars()
+                            + " characters");
+                }
+                return requireMailbox().record(s, string(r, "to"), mid, text, service.now());
+            }
+            case "forget": {
+                JsonObject o = reply("forgotten");
+                o.addProperty("deleted", requireMailbox().forget(s));
+                return o;
             }
             case "ping":
                 return reply("pong");
@@ -177,6 +203,25 @@ public final class RegistryProtocol {
             throw new RegistryException(ErrorCodes.BAD_REQUEST, "either 'peerId' or 'relay': true, not both");
         }
         return true;
+    }
+
+    private Mailbox requireMailbox() {
+        if (mailbox == null) {
+            throw new RegistryException(ErrorCodes.STORE_UNAVAILABLE, "this server keeps no messages");
+        }
+        return mailbox;
+    }
+
+    /** An optional number field: {@code def} when absent, a bad request when not a number. */
+    private static long optionalLong(JsonObject r, String field, long def) {
+        JsonElement e = r.get(field);
+        if (e == null || e.isJsonNull()) {
+            return def;
+        }
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+            throw new RegistryException(ErrorCodes.BAD_REQUEST, "'" + field + "' must be a number");
+        }
+        return e.getAsLong();
     }
 
     /** The optional message ID of a send: 1 to 64 characters, letters, digits, '-', '_' and '.' (a page's dedup key). */

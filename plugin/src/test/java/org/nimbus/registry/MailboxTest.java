@@ -99,4 +99,36 @@ class MailboxTest {
         assertEquals(ErrorCodes.STORE_UNAVAILABLE, r.get("code").getAsString(), r.toString());
         assertFalse(r.has("stored"));
     }
+
+    @Test
+    void historyHoldsStoredRelayedAndRecordedMessagesNewestFirstAndForgetEmptiesIt() throws Exception {
+        Fixture.Client alice = f.account("alice");
+        alice.call("{\"op\":\"send\",\"to\":\"bob\",\"text\":\"stored\",\"msgId\":\"a1\"}");
+        Fixture.Client bob = f.account("bob");
+        bob.call("{\"op\":\"register\",\"relay\":true}");
+        alice.call("{\"op\":\"send\",\"to\":\"bob\",\"text\":\"relayed\",\"msgId\":\"a2\"}");
+        JsonObject rec = bob.call("{\"op\":\"record\",\"to\":\"alice\",\"text\":\"p2p\",\"msgId\":\"b1\"}");
+        assertEquals("recorded", rec.get("op").getAsString(), rec.toString());
+        drain();
+        JsonObject h = alice.call("{\"op\":\"history\",\"with\":\"Bob\",\"limit\":2}");
+        assertEquals("history", h.get("op").getAsString(), h.toString());
+        var msgs = h.getAsJsonArray("messages");
+        assertEquals(List.of("p2p", "relayed"), msgs.asList().stream().map(m -> m.getAsJsonObject().get("text").getAsString()).toList());
+        long oldestShown = msgs.get(1).getAsJsonObject().get("sid").getAsLong();
+        JsonObject earlier = alice.call("{\"op\":\"history\",\"with\":\"bob\",\"before\":" + oldestShown + "}");
+        assertEquals(1, earlier.getAsJsonArray("messages").size());
+        assertEquals("stored", earlier.getAsJsonArray("messages").get(0).getAsJsonObject().get("text").getAsString());
+
+        Fixture.Client mallory = f.account("mallory");
+        JsonObject snoop = mallory.call("{\"op\":\"history\",\"with\":\"bob\"}");
+        assertEquals(0, snoop.getAsJsonArray("messages").size(), "one sees only one's own conversations");
+
+        Fixture.Client guest = f.client();
+        guest.call("{\"op\":\"hello\",\"v\":1,\"guest\":true}");
+        assertEquals(ErrorCodes.NO_HISTORY, guest.call("{\"op\":\"history\",\"with\":\"bob\"}").get("code").getAsString());
+
+        JsonObject forgot = alice.call("{\"op\":\"forget\"}");
+        assertEquals(3, forgot.get("deleted").getAsInt(), forgot.toString());
+        assertEquals(0, bob.call("{\"op\":\"history\",\"with\":\"alice\"}").getAsJsonArray("messages").size());
+    }
 }
