@@ -155,6 +155,9 @@ public final class RegistryLauncher implements AutoCloseable {
             @Override public long getRelayedMessages() { return service.stats().relayedMessages(); }
             @Override public long getErrors() { return service.stats().errors(); }
             @Override public long getAcceptsRefused() { return service.acceptRate().refused(); }
+            @Override public int forgetAccount(String account) {
+                return mailbox == null ? -1 : mailbox.mailbox.forgetAccount(account);
+            }
         };
         jmxName = Jmx.register(JMX_NAME, RegistryMXBean.class, bean);
     }

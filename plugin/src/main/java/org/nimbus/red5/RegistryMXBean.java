@@ -23,4 +23,10 @@ public interface RegistryMXBean {
 
     /** New connections refused by registry.accept_rate_per_ip since start. */
     long getAcceptsRefused();
+
+    /**
+     * Operator command: deletes every stored message the account sent or received (its history and
+     * undelivered set); returns how many, or -1 when the server keeps no messages.
+     */
+    int forgetAccount(String account);
 }

@@ -159,6 +159,11 @@ public final class Mailbox {
         return call(() -> store.forget(Names.key(s.name)));
     }
 
+    /** The operator's forget (JMX): every message of the named account; throws store-unavailable as a RegistryException. */
+    public int forgetAccount(String account) {
+        return call(() -> store.forget(Names.key(account)));
+    }
+
     private static void requireAccount(RegistrySession s) {
         if (s.name == null) {
             throw new RegistryException(ErrorCodes.NOT_AUTHENTICATED, "say hello first");
