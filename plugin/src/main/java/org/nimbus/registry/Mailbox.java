@@ -17,7 +17,7 @@ import org.nimbus.store.StoredMessage;
  * Offline delivery (issue 17): a send to an offline account is kept in the {@link MessageStore}
  * and answered only once the store committed it; when that account registers again its messages
  * are sent oldest first, each carrying its store ID ({@code sid}) that the page acknowledges
- * ({@code ack}) before it leaves the undelivered set, and the sender's {@code msgId} that lets the
+ * ({@code ack}) before it leaves the undelivered set, and the sender's {@code mid} that lets the
  * page show it once (delivery is at least once). Every store call runs on the given bounded
  * executor, never under the registry's lock, so a slow database never blocks the registry.
  */
@@ -38,8 +38,8 @@ public final class Mailbox {
     }
 
     /** Keeps a message to offline {@code to}; returns the {@code sent} reply, or throws the error to answer. */
-    JsonObject keep(RegistrySession s, String to, String msgId, String text, long now) {
-        String id = msgId == null ? UUID.randomUUID().toString() : msgId;
+    JsonObject keep(RegistrySession s, String to, String mid, String text, long now) {
+        String id = mid == null ? UUID.randomUUID().toString() : mid;
         MessageStore.Stored r = call(() -> store.store(Names.key(s.name), Names.key(to), id, text, now, true, maxUndelivered));
         if (r == MessageStore.Stored.MAILBOX_FULL) {
             throw new RegistryException(ErrorCodes.MAILBOX_FULL, "'" + to + "' has " + maxUndelivered + " messages waiting");
@@ -47,8 +47,8 @@ public final class Mailbox {
         JsonObject o = new JsonObject();
         o.addProperty("op", "sent");
         o.addProperty("delivered", 0);
-        o.addProperty("stored", true); // STORED, or DUPLICATE: kept by an earlier send with this msgId
-        o.addProperty("msgId", id);
+        o.addProperty("stored", true); // STORED, or DUPLICATE: kept by an earlier send with this mid
+        o.addProperty("mid", id);
         return o;
     }
 
@@ -106,7 +106,7 @@ public final class Mailbox {
         for (StoredMessage m : page) {
             JsonObject x = new JsonObject();
             x.addProperty("sid", m.id());
-            x.addProperty("msgId", m.msgId());
+            x.addProperty("mid", m.mid());
             x.addProperty("from", m.from());
             x.addProperty("to", m.to());
             x.addProperty("text", m.text());
@@ -121,24 +121,24 @@ public final class Mailbox {
      * Records a message the caller sent directly (peer to peer), so history is whole whatever path
      * it took. Only what the caller sent: a page never writes words into another's mouth.
      */
-    JsonObject record(RegistrySession s, String to, String msgId, String text, long now) {
+    JsonObject record(RegistrySession s, String to, String mid, String text, long now) {
         requireAccount(s);
         if (Names.accountNameProblem(to) != null) {
             throw new RegistryException(ErrorCodes.BAD_NAME, "'to' is not an account name");
         }
-        call(() -> store.store(Names.key(s.name), Names.key(to), msgId, text, now, false, maxUndelivered));
+        call(() -> store.store(Names.key(s.name), Names.key(to), mid, text, now, false, maxUndelivered));
         JsonObject o = new JsonObject();
         o.addProperty("op", "recorded");
-        o.addProperty("msgId", msgId);
+        o.addProperty("mid", mid);
         return o;
     }
 
     /** Records a relayed (delivered) send for history in the background; a failure loses only history. */
-    void recordRelayed(RegistrySession s, String to, String msgId, String text, long now) {
+    void recordRelayed(RegistrySession s, String to, String mid, String text, long now) {
         if (s.guest || Names.accountNameProblem(to) != null) {
             return;
         }
-        String id = msgId == null ? UUID.randomUUID().toString() : msgId;
+        String id = mid == null ? UUID.randomUUID().toString() : mid;
         String from = Names.key(s.name);
         try {
             executor.execute(() -> {
@@ -177,7 +177,7 @@ public final class Mailbox {
         JsonObject o = Events.message(m.from(), m.text(), m.sentAtMillis());
         o.addProperty("stored", true);
         o.addProperty("sid", m.id());
-        o.addProperty("msgId", m.msgId());
+        o.addProperty("mid", m.mid());
         return o;
     }
 

@@ -91,9 +91,9 @@ public final class JdbcMessageStore implements MessageStore {
     }
 
     @Override
-    public synchronized Stored store(String from, String to, String msgId, String text, long sentAtMillis,
+    public synchronized Stored store(String from, String to, String mid, String text, long sentAtMillis,
                                      boolean undelivered, int maxUndelivered) throws StoreException {
-        for (String field : new String[] {from, to, msgId, text}) {
+        for (String field : new String[] {from, to, mid, text}) {
             if (field.indexOf('\u0000') >= 0) {
                 throw new IllegalArgumentException("NUL character in a stored field"); // PostgreSQL text cannot hold it
             }
@@ -101,7 +101,7 @@ public final class JdbcMessageStore implements MessageStore {
         return run("store", c -> {
             c.setAutoCommit(false);
             try {
-                Stored result = storeIn(c, from, to, msgId, text, sentAtMillis, undelivered, maxUndelivered);
+                Stored result = storeIn(c, from, to, mid, text, sentAtMillis, undelivered, maxUndelivered);
                 if (result == Stored.STORED) {
                     c.commit();
                 } else {
@@ -117,11 +117,11 @@ public final class JdbcMessageStore implements MessageStore {
         });
     }
 
-    private static Stored storeIn(Connection c, String from, String to, String msgId, String text, long at,
+    private static Stored storeIn(Connection c, String from, String to, String mid, String text, long at,
                                   boolean undelivered, int maxUndelivered) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM nimbus_message WHERE sender = ? AND msg_id = ?")) {
+        try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM nimbus_message WHERE sender = ? AND mid = ?")) {
             p.setString(1, from);
-            p.setString(2, msgId);
+            p.setString(2, mid);
             try (ResultSet r = p.executeQuery()) {
                 if (r.next()) {
                     return Stored.DUPLICATE;
@@ -140,9 +140,9 @@ public final class JdbcMessageStore implements MessageStore {
                 }
             }
         }
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO nimbus_message (msg_id, sender, recipient, body, sent_at,"
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO nimbus_message (mid, sender, recipient, body, sent_at,"
                 + " undelivered) VALUES (?, ?, ?, ?, ?, ?)")) {
-            p.setString(1, msgId);
+            p.setString(1, mid);
             p.setString(2, from);
             p.setString(3, to);
             p.setString(4, text);
@@ -156,7 +156,7 @@ public final class JdbcMessageStore implements MessageStore {
     @Override
     public synchronized List<StoredMessage> undelivered(String to, long afterId, int limit) throws StoreException {
         return run("undelivered", c -> {
-            try (PreparedStatement p = c.prepareStatement("SELECT id, msg_id, sender, recipient, body, sent_at, undelivered"
+            try (PreparedStatement p = c.prepareStatement("SELECT id, mid, sender, recipient, body, sent_at, undelivered"
                     + " FROM nimbus_message WHERE recipient = ? AND undelivered = TRUE AND id > ? ORDER BY id LIMIT ?")) {
                 p.setString(1, to);
                 p.setLong(2, afterId);
@@ -182,7 +182,7 @@ public final class JdbcMessageStore implements MessageStore {
     public synchronized List<StoredMessage> history(String account, String with, long beforeId, int limit)
             throws StoreException {
         return run("history", c -> {
-            try (PreparedStatement p = c.prepareStatement("SELECT id, msg_id, sender, recipient, body, sent_at, undelivered"
+            try (PreparedStatement p = c.prepareStatement("SELECT id, mid, sender, recipient, body, sent_at, undelivered"
                     + " FROM nimbus_message WHERE ((sender = ? AND recipient = ?) OR (sender = ? AND recipient = ?))"
                     + " AND id < ? ORDER BY id DESC LIMIT ?")) {
                 p.setString(1, account);

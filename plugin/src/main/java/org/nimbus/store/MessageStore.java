@@ -16,12 +16,12 @@ public interface MessageStore extends AutoCloseable {
     /**
      * Keeps a message from {@code from} to {@code to}. {@code undelivered}: it still has to reach
      * {@code to} (false for a message already delivered, kept for history only). A second message with
-     * the same sender and {@code msgId} is {@link Stored#DUPLICATE} and not kept twice; an undelivered
+     * the same sender and {@code mid} is {@link Stored#DUPLICATE} and not kept twice; an undelivered
      * one beyond {@code maxUndelivered} for {@code to} is {@link Stored#MAILBOX_FULL}.
      *
      * @throws IllegalArgumentException a field holds U+0000 (no backend keeps it)
      */
-    Stored store(String from, String to, String msgId, String text, long sentAtMillis, boolean undelivered,
+    Stored store(String from, String to, String mid, String text, long sentAtMillis, boolean undelivered,
                  int maxUndelivered) throws StoreException;
 
     /** Up to {@code limit} undelivered messages to {@code to}, oldest first, after store ID {@code afterId}. */

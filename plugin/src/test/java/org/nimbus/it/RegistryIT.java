@@ -151,7 +151,7 @@ class RegistryIT {
             assertFalse(offline.get("online").getAsBoolean());
             assertFalse(call(alice, "{\"op\":\"lookup\",\"name\":\"bob\"}").get("online").getAsBoolean());
             // offline: kept in the message store (issue 17) and delivered when bob comes back
-            JsonObject kept = call(alice, "{\"op\":\"send\",\"to\":\"bob\",\"text\":\"gone?\",\"msgId\":\"it-1\"}");
+            JsonObject kept = call(alice, "{\"op\":\"send\",\"to\":\"bob\",\"text\":\"gone?\",\"mid\":\"it-1\"}");
             assertTrue(kept.get("stored").getAsBoolean(), kept.toString());
             assertError("unknown-user", call(alice, "{\"op\":\"send\",\"to\":\"guest-aaaaaaaa\",\"text\":\"gone?\"}"));
         }

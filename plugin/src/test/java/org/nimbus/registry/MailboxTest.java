@@ -45,7 +45,7 @@ class MailboxTest {
     void aSendToAnOfflineAccountIsStoredAndDeliveredOldestFirstUntilAcknowledged() throws Exception {
         Fixture.Client alice = f.account("alice");
         for (int i = 0; i < 3; i++) {
-            JsonObject r = alice.call("{\"op\":\"send\",\"to\":\"Bob\",\"text\":\"t" + i + "\",\"msgId\":\"m" + i + "\"}");
+            JsonObject r = alice.call("{\"op\":\"send\",\"to\":\"Bob\",\"text\":\"t" + i + "\",\"mid\":\"m" + i + "\"}");
             assertEquals("sent", r.get("op").getAsString(), r.toString());
             assertTrue(r.get("stored").getAsBoolean());
         }
@@ -57,7 +57,7 @@ class MailboxTest {
         drain();
         List<JsonObject> got = bob.conn.ofOp("message");
         assertEquals(List.of("t0", "t1", "t2"), got.stream().map(m -> m.get("text").getAsString()).toList());
-        assertEquals("m0", got.get(0).get("msgId").getAsString());
+        assertEquals("m0", got.get(0).get("mid").getAsString());
         long first = got.get(0).get("sid").getAsLong();
 
         Fixture.Client mallory = f.account("mallory");
@@ -103,11 +103,11 @@ class MailboxTest {
     @Test
     void historyHoldsStoredRelayedAndRecordedMessagesNewestFirstAndForgetEmptiesIt() throws Exception {
         Fixture.Client alice = f.account("alice");
-        alice.call("{\"op\":\"send\",\"to\":\"bob\",\"text\":\"stored\",\"msgId\":\"a1\"}");
+        alice.call("{\"op\":\"send\",\"to\":\"bob\",\"text\":\"stored\",\"mid\":\"a1\"}");
         Fixture.Client bob = f.account("bob");
         bob.call("{\"op\":\"register\",\"relay\":true}");
-        alice.call("{\"op\":\"send\",\"to\":\"bob\",\"text\":\"relayed\",\"msgId\":\"a2\"}");
-        JsonObject rec = bob.call("{\"op\":\"record\",\"to\":\"alice\",\"text\":\"p2p\",\"msgId\":\"b1\"}");
+        alice.call("{\"op\":\"send\",\"to\":\"bob\",\"text\":\"relayed\",\"mid\":\"a2\"}");
+        JsonObject rec = bob.call("{\"op\":\"record\",\"to\":\"alice\",\"text\":\"p2p\",\"mid\":\"b1\"}");
         assertEquals("recorded", rec.get("op").getAsString(), rec.toString());
         drain();
         JsonObject h = alice.call("{\"op\":\"history\",\"with\":\"Bob\",\"limit\":2}");

@@ -21,7 +21,7 @@ abstract class MessageStoreContract {
             assertEquals(MessageStore.Stored.STORED, s.store("alice", "bob", "m" + i, "text " + i, 1000 + i, true, 100));
         }
         List<StoredMessage> waiting = s.undelivered("bob", 0, 10);
-        assertEquals(List.of("m0", "m1", "m2", "m3", "m4"), waiting.stream().map(StoredMessage::msgId).toList());
+        assertEquals(List.of("m0", "m1", "m2", "m3", "m4"), waiting.stream().map(StoredMessage::mid).toList());
         assertEquals(2, s.undelivered("bob", waiting.get(2).id(), 2).size(), "paged after an ID");
         assertFalse(s.acknowledge("mallory", waiting.get(0).id()), "only the recipient acknowledges");
         assertTrue(s.acknowledge("bob", waiting.get(0).id()));
@@ -77,7 +77,7 @@ abstract class MessageStoreContract {
         assertEquals(1, s.history("bob", "carol", Long.MAX_VALUE, 10).size());
         s.store("bob", "carol", "4", "t", 100, false, 10);
         assertEquals(1, s.expire(50));
-        assertEquals(List.of("4"), s.history("carol", "bob", Long.MAX_VALUE, 10).stream().map(StoredMessage::msgId).toList());
+        assertEquals(List.of("4"), s.history("carol", "bob", Long.MAX_VALUE, 10).stream().map(StoredMessage::mid).toList());
     }
 
     @Test
@@ -87,7 +87,7 @@ abstract class MessageStoreContract {
         assertEquals(MessageStore.Stored.STORED, s.store(evil, evil + "2", evil, evil + " ? ' \" ; \u00e9\ud83d\ude00", 1, true, 10));
         StoredMessage m = s.undelivered(evil + "2", 0, 10).get(0);
         assertEquals(evil, m.from());
-        assertEquals(evil, m.msgId());
+        assertEquals(evil, m.mid());
         assertEquals(evil + " ? ' \" ; \u00e9\ud83d\ude00", m.text());
         assertEquals(0, s.undelivered("x%", 0, 10).size(), "no pattern matching on names");
         assertEquals(1, s.history(evil + "2", evil, Long.MAX_VALUE, 10).size());

@@ -1,7 +1,7 @@
 package org.nimbus.store;
 
 /**
- * The child of {@link StoreKillTest}: stores messages as fast as it can and prints each msgId
+ * The child of {@link StoreKillTest}: stores messages as fast as it can and prints each mid
  * only after {@link MessageStore#store} returned, i.e. after the commit (what "sent" means).
  */
 public final class StoreKillChild {

@@ -49,7 +49,7 @@ class StoreKillTest {
             long after = 0;
             while (true) {
                 List<StoredMessage> page = s.undelivered("bob", after, 10_000);
-                page.forEach(m -> kept.add(m.msgId()));
+                page.forEach(m -> kept.add(m.mid()));
                 if (page.isEmpty()) {
                     break;
                 }
