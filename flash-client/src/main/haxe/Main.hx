@@ -13,8 +13,8 @@ import nimbus.Client;
 /**
  * nimbus.swf: the page's nimbus.js drives a {@link Client} through ExternalInterface, the same
  * in Flash Player and under Ruffle. JS calls nimbusConnect/nimbusDisconnect/nimbusLookup/
- * nimbusSend/nimbusStartCall/nimbusAnswer/nimbusDecline/nimbusHangUp; the SWF calls
- * Nimbus._ready/_status/_message/_presence/_lookup/_call. Message text crosses as base64 of its
+ * nimbusSend/nimbusStartCall/nimbusAnswer/nimbusDecline/nimbusHangUp/nimbusSignal/nimbusStore; the SWF calls
+ * Nimbus._ready/_status/_message/_presence/_lookup/_call/_signal/_store. Message text crosses as base64 of its
  * UTF-8 both ways, since a NUL cut strings short on the way to JS.
  */
 class Main {
@@ -43,9 +43,9 @@ class Main {
         }
         client = new Client({
             status: status,
-            message: (from, text, path, key, mid) -> {
+            message: (from, text, path, key, mid, sid) -> {
                 var b64 = Base64.encode(Bytes.ofString(text));
-                js(() -> ExternalInterface.call("Nimbus._message", from, b64, path, key, mid));
+                js(() -> ExternalInterface.call("Nimbus._message", from, b64, path, key, mid, sid));
             },
             presence: (name, online, key) -> js(() -> ExternalInterface.call("Nimbus._presence", name, online, key)),
             incomingCall: from -> js(() -> ExternalInterface.call("Nimbus._call", from)),
@@ -60,6 +60,7 @@ class Main {
         ExternalInterface.addCallback("nimbusDecline", client.decline);
         ExternalInterface.addCallback("nimbusHangUp", client.hangUp);
         ExternalInterface.addCallback("nimbusSignal", client.signal);
+        ExternalInterface.addCallback("nimbusStore", store);
         // Callbacks exist from here on; the page waits for this call before using them. The
         // player's own identity tells the page which runtime it really got.
         ExternalInterface.call("Nimbus._ready", Capabilities.version, Capabilities.playerType);
@@ -97,6 +98,19 @@ class Main {
 
     function lookup(reqId:Int, name:String):Void {
         client.lookup(name, (ok, result) -> js(() -> ExternalInterface.call("Nimbus._lookup", reqId, ok, Json.stringify(result))));
+    }
+
+    /** A message-store request (ack, history, record, forget): base64 of its JSON both ways, as texts may hold a NUL. */
+    function store(reqId:Int, b64:String):Void {
+        var frame:Dynamic = null;
+        try {
+            frame = Json.parse(Base64.decode(b64).toString());
+        } catch (e:Dynamic) {
+        }
+        client.storeRequest(frame, (ok, result) -> {
+            var out = Base64.encode(Bytes.ofString(Json.stringify(result)));
+            js(() -> ExternalInterface.call("Nimbus._store", reqId, ok, out));
+        });
     }
 
     function send(name:String, b64:String, ?mid:String):Void {

@@ -13,6 +13,7 @@
   const contacts = new Map();
   const chats = new Map();
   const pending = new Map();
+  let signedInAsGuest = true; // guests have no history
 
   function log(text, isError) {
     const li = document.createElement('li');
@@ -45,6 +46,7 @@
     Nimbus.connect(Object.assign({
       server: location.hostname, app: 'nimbus', container: '#player', registryPort, registryWsUrl,
     }, credentials)).then(me => {
+      signedInAsGuest = me.guest;
       showMe(me.name, me.guest);
     }, err => {
       showSignin();
@@ -142,13 +144,33 @@
     if (person) el.classList.toggle('online', person.li.classList.contains('online'));
     c = {
       el, input,
-      add(text, cls) {
+      /** Appends a message; one whose ID (mid) this window shows already is left out (stored ones come again until acknowledged). */
+      add(text, cls, mid) {
+        if (mid && c.shows(mid)) return null;
         const li = document.createElement('li');
         li.className = 'msg ' + cls;
         li.textContent = text;
+        if (mid) li.dataset.mid = mid;
         list.append(li);
         list.scrollTop = list.scrollHeight;
         return li;
+      },
+      shows(mid) {
+        return [...list.querySelectorAll('li[data-mid]')].some(li => li.dataset.mid === mid);
+      },
+      /** Earlier messages (Nimbus.history, newest first) go above what the window shows. */
+      addHistory(messages) {
+        const first = list.firstChild;
+        for (const m of messages.slice().reverse()) {
+          if (m.mid && c.shows(m.mid)) continue;
+          const li = document.createElement('li');
+          li.className = 'msg history ' + (m.mine ? 'mine' : 'theirs');
+          li.textContent = m.text;
+          li.title = new Date(m.ts).toLocaleString();
+          if (m.mid) li.dataset.mid = m.mid;
+          list.insertBefore(li, first);
+        }
+        list.scrollTop = list.scrollHeight;
       },
       setPath(p, reason) {
         path.textContent = p;
@@ -160,15 +182,37 @@
     // the path may have been reported before this window existed (or while it was closed)
     const known = Nimbus.pathOf(name);
     if (known) c.setPath(known.path, known.reason);
+    loadHistory(name, c);
     return c;
   }
 
+  /** An opened chat shows the conversation's earlier messages (accounts only); el.dataset.history says when they are in. */
+  function loadHistory(name, c) {
+    if (signedInAsGuest) {
+      c.el.dataset.history = 'none';
+      return;
+    }
+    c.el.dataset.history = 'loading';
+    Nimbus.history(name, { limit: 50 }).then(messages => {
+      c.addHistory(messages);
+      c.el.dataset.history = 'loaded';
+    }, err => {
+      c.el.dataset.history = 'failed';
+      log('history ' + name + ': ' + err.message, true);
+    });
+  }
+
   /** The oldest message still waiting for its 'sent' or error. */
-  function settle(name, error) {
+  function settle(name, error, info) {
     const queue = pending.get(key(name));
     const li = queue && queue.shift();
     if (!li) return false;
     li.classList.remove('sending');
+    if (info && info.mid) li.dataset.mid = info.mid;
+    if (info && info.stored) {
+      li.classList.add('stored');
+      chat(name).add(`stored, will be delivered when ${name} signs in`, 'note');
+    }
     if (error) {
       li.classList.add('failed');
       li.title = error;
@@ -180,7 +224,7 @@
   Nimbus.onStatus = (code, detail, info) => {
     const isError = code.startsWith('error.');
     if (code !== 'sent') log(code + (detail ? ' — ' + detail : ''), isError);
-    if (code === 'sent') settle(info.name);
+    if (code === 'sent') settle(info.name, null, info);
     else if (code === 'path') chat(info.name).setPath(info.path, info.reason);
     else if (code === 'registry.reconnecting') $('#me').textContent = 'reconnecting…';
     else if (code === 'connected' && $('#me').textContent === 'reconnecting…') showMe(info.name, info.guest);
@@ -193,9 +237,11 @@
     else if (isError && info.name && !settle(info.name, detail) && chats.has(key(info.name))) chat(info.name).add(detail, 'note');
   };
 
-  Nimbus.onMessage = (from, text) => {
+  // info.mid: the sender's message ID (a stored message, path 'stored', may come again: shown once)
+  Nimbus.onMessage = (from, text, path, k, info) => {
     contact(from);
-    chat(from).add(text, 'theirs');
+    const li = chat(from).add(text, 'theirs' + (path === 'stored' ? ' stored' : ''), info && info.mid);
+    if (li && path === 'stored') li.title = 'sent while you were away';
   };
 
   Nimbus.onPresence = (name, online) => contact(name).setOnline(online);

@@ -14,13 +14,24 @@
  *   Nimbus.lookup(name) → Promise of {name, key, online, peerIds}
  *   Nimbus.sendTo(name, text)   Nimbus.startCall(name)   Nimbus.answer()   Nimbus.decline()
  *   Nimbus.hangUp()             Nimbus.keyOf(name)       Nimbus.pathOf(name)
- *   Nimbus.onMessage = (from, text, path, key) => …      path: 'p2p' | 'webrtc' | 'relay'
+ *   Nimbus.history(name, {before?, limit?}) → Promise of [{sid, mid, from, to, text, ts, mine}]
+ *   Nimbus.onMessage = (from, text, path, key, info) => …  path: 'p2p' | 'webrtc' | 'relay' | 'stored'
  *   Nimbus.onPresence = (name, online, key) => …
  *   Nimbus.onCall = from => …                            then answer() or decline()
  *   Nimbus.onStatus = (code, detail, info) => …          errors have codes "error.*"
  *
  * Names: the registry decides which spellings are one user (docs/registry-protocol.md) and
  * sends each name's key; group conversations by key, never by toLowerCase.
+ *
+ * Offline delivery and history (accounts only; guests have neither): a sendTo an account that
+ * is offline is kept by the server and reported as status 'sent' with info.stored true. Messages
+ * kept for this account arrive after connect() with path 'stored', oldest first; each is shown
+ * once (by its message ID, info.mid) and acknowledged to the server only after onMessage has
+ * returned, so a page that closes before showing one gets it again next time. history() pages
+ * through a conversation, newest first (before: the oldest sid already shown). Every sendTo
+ * carries a message ID (info.mid of 'sent', and of onMessage where the path carries it); what
+ * went page to page (RTMFP or a WebRTC channel) is reported to the server ('record') so the
+ * history holds it too; relayed and stored messages are kept by the server itself.
  */
 (function () {
   'use strict';
@@ -413,7 +424,8 @@
       p.unacked.set(mid, text);
       try {
         p.dc.send(JSON.stringify({ t: 'm', mid, text }));
-        status('sent', name, { name, key, path: 'webrtc' });
+        recordDirect(name, mid, text);
+        status('sent', name, { name, key, path: 'webrtc', mid });
         return;
       } catch (e) {
         rtcFail(p, e.message); // relays what was unacknowledged, this one included
@@ -429,7 +441,7 @@
     const dot = mid.lastIndexOf('.');
     const nonce = mid.slice(0, dot);
     const seq = Number(mid.slice(dot + 1));
-    if (dot < 1 || !Number.isSafeInteger(seq) || seq < 1) { callback(Nimbus.onMessage, from, text, path, key); return; }
+    if (dot < 1 || !Number.isSafeInteger(seq) || seq < 1) { callback(Nimbus.onMessage, from, text, path, key, { mid }); return; }
     let r = inbound.get(key);
     if (!r || r.nonce !== nonce) {
       if (r) clearTimeout(r.timer);
@@ -438,7 +450,7 @@
     }
     if (seq < r.next || r.held.has(seq)) return; // a duplicate: delivered or held already
     if (r.held.size >= RTC_SEEN) return;
-    r.held.set(seq, { from, text, path });
+    r.held.set(seq, { from, text, path, mid });
     flushInbound(key, r);
   }
 
@@ -447,7 +459,7 @@
       const m = r.held.get(r.next);
       r.held.delete(r.next);
       r.next++;
-      callback(Nimbus.onMessage, m.from, m.text, m.path, key);
+      callback(Nimbus.onMessage, m.from, m.text, m.path, key, { mid: m.mid });
     }
     clearTimeout(r.timer);
     r.timer = null;
@@ -457,6 +469,119 @@
         flushInbound(key, r);
       }, RTC_GAP_MS);
     }
+  }
+
+  // ---- Stored messages and history (issue 17; docs/registry-protocol.md: send stored, ack, history, record) ----
+  // The store's registry ops go through the SWF's registry connection (nimbusStore), as JSON in
+  // base64 both ways. Stored messages come again at every register until acknowledged (at least
+  // once), so the page remembers the IDs it has shown and acknowledges only after onMessage ran.
+  const STORE_SEEN = 5000;          // IDs of shown stored messages remembered (oldest forgotten first)
+  const STORE_OUTGOING = 1000;      // sends waiting for their 'sent' (the text, in case they went p2p)
+  const stored = { nextReq: 1, reqs: new Map(), seen: new Set(), outgoing: new Map(), guest: false, myKey: null,
+    nonce: Math.random().toString(36).slice(2, 10) + Date.now().toString(36), seq: 0, acks: [] };
+
+  /** A registry store op; resolves with its reply, rejects with {code} (not-connected when there is no registry). */
+  function storeRequest(frame) {
+    return new Promise((resolve, reject) => {
+      const id = stored.nextReq++;
+      stored.reqs.set(id, { resolve, reject });
+      if (!swfReady || state !== 'connected') {
+        stored.reqs.delete(id);
+        reject(Object.assign(new Error('not connected'), { code: 'not-connected' }));
+        return;
+      }
+      try {
+        invoke('nimbusStore', id, toBase64(JSON.stringify(frame)));
+      } catch (e) {
+        stored.reqs.delete(id);
+        reject(Object.assign(new Error('the SWF is not answering (' + e.message + ')'), { code: 'swf' }));
+      }
+    });
+  }
+
+  function storeStart(info) {
+    stored.guest = !!info.guest;
+    stored.myKey = info.key;
+    for (const a of stored.acks.splice(0)) ack(a.from, a.key, a.mid, a.sid);
+  }
+
+  function storeReset() {
+    for (const r of stored.reqs.values()) r.reject(Object.assign(new Error('disconnected'), { code: 'not-connected' }));
+    stored.reqs.clear();
+    stored.outgoing.clear();
+    stored.acks.length = 0;
+  }
+
+  /** The ID of a message this page sends ('n' + nonce + '-' + count: no '.', so receivers do not order by it). */
+  function outgoingMid(name, text) {
+    const mid = 'n' + stored.nonce + '-' + (++stored.seq);
+    if (typeof text === 'string') {
+      stored.outgoing.set(mid, { name, text });
+      if (stored.outgoing.size > STORE_OUTGOING) stored.outgoing.delete(stored.outgoing.keys().next().value);
+    }
+    return mid;
+  }
+
+  /** A message that went page to page: the server keeps it for history (relayed ones it keeps itself). */
+  function recordDirect(name, mid, text) {
+    if (stored.guest || !mid || typeof text !== 'string') return;
+    storeRequest({ op: 'record', to: String(name), text, mid }).catch(e => {
+      // a guest on the other side has no history; a dropped connection loses only this record
+      if (e.code !== 'bad-name' && e.code !== 'not-connected' && e.code !== 'no-history') {
+        status('error.record', `record ${name}: ${e.message}`, { name, mid });
+      }
+    });
+  }
+
+  /** The SWF said 'sent': a p2p one is recorded; the text is no longer needed. */
+  function storeSent(info) {
+    const out = info.mid ? stored.outgoing.get(info.mid) : null;
+    if (info.mid) stored.outgoing.delete(info.mid);
+    if (out && info.path === 'p2p') recordDirect(out.name, info.mid, out.text);
+  }
+
+  /** A message kept while this account was offline: shown once, then acknowledged. */
+  function storedMessage(from, key, text, mid, sid) {
+    const seenKey = key + ' ' + mid;
+    if (!stored.seen.has(seenKey)) {
+      stored.seen.add(seenKey);
+      if (stored.seen.size > STORE_SEEN) stored.seen.delete(stored.seen.values().next().value);
+      callback(Nimbus.onMessage, from, text, 'stored', key, { mid, sid, stored: true });
+    }
+    // after onMessage ran (or for one shown before): it leaves the undelivered set
+    if (state !== 'connected') {
+      // delivered before this page heard 'connected': acknowledged once it has
+      if (stored.acks.length < STORE_SEEN) stored.acks.push({ from, key, mid, sid });
+      return;
+    }
+    ack(from, key, mid, sid);
+  }
+
+  function ack(from, key, mid, sid) {
+    storeRequest({ op: 'ack', sid }).then(
+      () => status('acked', from, { name: from, key, mid, sid }),
+      e => { if (e.code !== 'not-connected') status('error.' + e.code, `ack ${sid}: ${e.message}`, { name: from, sid }); });
+  }
+
+  function storeReply(id, ok, b64) {
+    const r = stored.reqs.get(id);
+    if (!r) return;
+    stored.reqs.delete(id);
+    let body = {};
+    try { body = JSON.parse(fromBase64(b64)) || {}; } catch (e) { /* keep {} */ }
+    if (ok) r.resolve(body);
+    else r.reject(Object.assign(new Error(body.message || body.code || 'failed'), { code: body.code }));
+  }
+
+  /** Nimbus.history: the account's conversation with name, newest first. */
+  function history(name, opts) {
+    opts = opts || {};
+    const frame = { op: 'history', with: String(name) };
+    if (opts.before != null) frame.before = Number(opts.before);
+    if (opts.limit != null) frame.limit = Number(opts.limit);
+    return storeRequest(frame).then(r => (Array.isArray(r.messages) ? r.messages : []).map(m => ({
+      sid: m.sid, mid: m.mid, from: m.from, to: m.to, text: m.text, ts: m.ts, mine: m.from === stored.myKey,
+    })));
   }
 
   let connectOpts = {};
@@ -538,7 +663,7 @@
         if ([...text].length > 4096) status('error.too-long', `sendTo ${name}: a message holds at most 4096 characters`, { name });
         else rtcSend(name, key, text);
       }
-      else relay(name, text);
+      else relay(name, text, outgoingMid(name, text));
     },
 
     startCall(name) {
@@ -561,6 +686,11 @@
     /** The registry's key for a name as written, once the registry named it; else null. */
     keyOf(name) {
       return keys.get(String(name)) || null;
+    },
+
+    /** The account's conversation with name, newest first: Promise of [{sid, mid, from, to, text, ts, mine}]. */
+    history(name, opts) {
+      return history(name, opts);
     },
 
     /** The last delivery path reported for a conversation ({path, reason}), or null. */
@@ -593,6 +723,7 @@
         Nimbus.name = info.name;
         state = 'connected';
         rtcStart(connectOpts, info);
+        storeStart(info);
         const s = settle;
         settle = null;
         if (s) s.resolve({ name: info.name, key: info.key, guest: !!info.guest, rtmfp: !!info.rtmfp });
@@ -600,11 +731,14 @@
         state = 'idle';
         Nimbus.name = null;
         rtcReset();
+        storeReset();
         keys.clear();
         paths.clear();
         const l = leaving;
         leaving = null;
         if (l) l.resolve();
+      } else if (code === 'sent') {
+        storeSent(info);
       } else if (code === 'path' && info.key) {
         paths.set(info.key, { path: info.path, reason: info.reason });
       } else if (code === 'error.not-connected' && state === 'disconnecting') {
@@ -625,10 +759,15 @@
       status(code, detail, info);
     },
 
-    _message(from, b64, path, key, mid) {
+    _message(from, b64, path, key, mid, sid) {
       learn(from, key);
-      if (typeof mid === 'string' && mid && key) receive(from, key, fromBase64(b64), path, mid);
-      else callback(Nimbus.onMessage, from, fromBase64(b64), path, key || from);
+      if (typeof sid === 'number' && typeof mid === 'string' && key) storedMessage(from, key, fromBase64(b64), mid, sid);
+      else if (typeof mid === 'string' && mid && key) receive(from, key, fromBase64(b64), path, mid);
+      else callback(Nimbus.onMessage, from, fromBase64(b64), path, key || from, {});
+    },
+
+    _store(id, ok, b64) {
+      storeReply(id, ok, b64);
     },
 
     _signal(from, key, json) {

@@ -15,8 +15,12 @@ import nimbus.Registry;
 typedef ClientEvents = {
     /** Progress and errors: codes as in the README ("connected", "path", "error.*", …); info is an object. */
     function status(code:String, detail:String, info:Dynamic):Void;
-    /** mid: the sender page's message ID on a relayed message (its dedup key), else null. */
-    function message(from:String, text:String, path:String, key:String, mid:Null<String>):Void;
+    /**
+     * mid: the sender page's message ID on a relayed message (its dedup key), else null. sid: a
+     * stored message's store ID (it was kept while this account was offline), else null: the host
+     * acknowledges it with ack(sid) once it has shown it, or it comes again at the next register.
+     */
+    function message(from:String, text:String, path:String, key:String, mid:Null<String>, sid:Null<Float>):Void;
     function presence(name:String, online:Bool, key:String):Void;
     /** Someone calls: the host answers with answer() or decline(); nothing is captured before answer(). */
     function incomingCall(from:String):Void;
@@ -252,7 +256,7 @@ class Client {
     function registryEvent(frame:Dynamic) {
         switch (frame.op : String) {
             case "message":
-                deliver(frame.from, frame.fromKey, frame.text, RELAY, frame.mid);
+                deliver(frame.from, frame.fromKey, frame.text, RELAY, frame.mid, frame.stored == true ? frame.sid : null);
             case "signal":
                 if (on.signal != null) {
                     on.signal(frame.from, names.learn(frame.from, frame.key), haxe.Json.stringify(frame.data));
@@ -275,9 +279,9 @@ class Client {
         }
     }
 
-    function deliver(from:String, fromKey:Null<String>, text:String, path:Path, ?mid:String) {
+    function deliver(from:String, fromKey:Null<String>, text:String, path:Path, ?mid:String, ?sid:Float) {
         var key = names.learn(from, fromKey);
-        on.message(from, text, (path : String), key, mid);
+        on.message(from, text, (path : String), key, mid, sid);
         conversation(from, key);
     }
 
@@ -439,7 +443,7 @@ class Client {
     function directMessage(peerId:String, from:String, b64:String) {
         confirmed(peerId, from, key -> {
             var text = b64 == null ? "" : Base64.decode(b64).toString();
-            on.message(from, text, "p2p", key, null);
+            on.message(from, text, "p2p", key, null, null);
             conversation(from, key);
         });
     }
@@ -525,7 +529,7 @@ class Client {
         var peer = c.directPeer(p2p.state);
         if (peer != null && p2p.sendTo(peer, "onNimbusMessage", myName, Base64.encode(Bytes.ofString(text)))) {
             reportPath(c);
-            status("sent", name, {name: name, key: key, path: "p2p"});
+            status("sent", name, {name: name, key: key, path: "p2p", mid: mid});
             return;
         }
         if (peer != null) {
@@ -558,7 +562,9 @@ class Client {
             }
             relayQueue.shift();
             relaying = false;
-            status("sent", m.name, {name: m.name, key: m.key, path: "relay", delivered: reply.delivered});
+            // stored: the target account was offline and the registry committed it for later (issue 17)
+            status("sent", m.name, {name: m.name, key: m.key, path: "relay", delivered: reply.delivered,
+                stored: reply.stored == true, mid: reply.mid != null ? reply.mid : m.mid});
             pumpRelay();
         }, (code, message) -> {
             if (r != registry) {
@@ -580,6 +586,30 @@ class Client {
                     pumpRelay();
             }
         });
+    }
+
+    /** The registry ops of the message store (docs/registry-protocol.md) a host may ask for itself. */
+    static final STORE_OPS = ["ack", "history", "record", "forget"];
+
+    /**
+     * A message-store request (ack, history, record, forget) as the registry takes it; done gets
+     * (true, reply) or (false, {code, message}). Other ops are refused: the client owns those.
+     */
+    public function storeRequest(frame:Dynamic, done:(ok:Bool, result:Dynamic) -> Void):Void {
+        if (frame == null || STORE_OPS.indexOf(frame.op) < 0) {
+            done(false, {code: "bad-request", message: "only " + STORE_OPS.join(", ") + " go through storeRequest"});
+            return;
+        }
+        if (registry == null || !registry.welcomed) {
+            done(false, {code: "not-connected", message: "not connected"});
+            return;
+        }
+        registry.request(frame, r -> done(true, r), (code, message) -> done(false, {code: code, message: message}));
+    }
+
+    /** Acknowledges a stored message the host has shown: it leaves the account's undelivered set. */
+    public function ack(sid:Float):Void {
+        storeRequest({op: "ack", sid: sid}, (ok, r) -> if (!ok && r.code != "not-connected") status("error." + r.code, 'ack $sid: ${r.message}'));
     }
 
     public function startCall(name:String):Void {

@@ -28,7 +28,13 @@ class NimbusClient extends EventDispatcher {
         video.visible = false;
         client = new Client({
             status: (code, detail, info) -> dispatchEvent(new NimbusEvent(NimbusEvent.STATUS, {code: code, detail: detail, info: info})),
-            message: (from, text, path, key, mid) -> dispatchEvent(new NimbusEvent(NimbusEvent.MESSAGE, {name: from, text: text, path: path, key: key})),
+            message: (from, text, path, key, mid, sid) -> {
+                dispatchEvent(new NimbusEvent(NimbusEvent.MESSAGE, {name: from, text: text, path: path, key: key, mid: mid, stored: sid != null}));
+                // the listeners ran (dispatchEvent is synchronous): a stored message can leave the undelivered set
+                if (sid != null) {
+                    client.ack(sid);
+                }
+            },
             presence: (name, online, key) -> dispatchEvent(new NimbusEvent(NimbusEvent.PRESENCE, {name: name, online: online, key: key})),
             incomingCall: from -> dispatchEvent(new NimbusEvent(NimbusEvent.INCOMING_CALL, {name: from}))
         }, video);
