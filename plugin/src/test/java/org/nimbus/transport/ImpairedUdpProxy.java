@@ -6,10 +6,14 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -17,7 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * server sees another. It can lose, reorder and duplicate datagrams with given probabilities
  * (seeded, so a failure can be replayed; reordering holds a datagram back and sends it after the
  * next one), and {@link #rebind()} moves the server side to a new source port, as a NAT that
- * drops a mapping does.
+ * drops a mapping does. With a jitter, every datagram that passes waits a uniform random 0 to
+ * jitter milliseconds before it is sent (so datagrams also overtake each other), as netem's
+ * {@code delay 0ms Jms} would; this kernel has no sch_netem, so the impairment is done here, in
+ * user space, on real UDP sockets.
  */
 final class ImpairedUdpProxy implements AutoCloseable {
     private final DatagramSocket clientSide;
@@ -26,6 +33,8 @@ final class ImpairedUdpProxy implements AutoCloseable {
     private final double loss;
     private final double reorder;
     private final double duplicate;
+    private final long jitterNanos;
+    private final DelayQueue<Due> due = new DelayQueue<>();
     private final Random random;
     private volatile InetSocketAddress client;
     private final List<DatagramPacket> heldBack = new ArrayList<>(2);
@@ -38,6 +47,12 @@ final class ImpairedUdpProxy implements AutoCloseable {
 
     ImpairedUdpProxy(InetSocketAddress server, double loss, double reorder, double duplicate, long seed)
             throws SocketException {
+        this(server, loss, reorder, duplicate, Duration.ZERO, seed);
+    }
+
+    ImpairedUdpProxy(InetSocketAddress server, double loss, double reorder, double duplicate, Duration jitter, long seed)
+            throws SocketException {
+        this.jitterNanos = jitter.toNanos();
         this.clientSide = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         this.server = server;
         this.loss = loss;
@@ -46,6 +61,41 @@ final class ImpairedUdpProxy implements AutoCloseable {
         this.random = new Random(seed);
         start(() -> pump(clientSide, true), "proxy-from-client");
         bindServerSide();
+        if (jitterNanos > 0) {
+            start(this::sendDue, "proxy-jitter");
+        }
+    }
+
+    /** A datagram waiting out its jitter. */
+    private record Due(long atNanos, DatagramSocket out, DatagramPacket packet) implements Delayed {
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return unit.convert(atNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public int compareTo(Delayed o) {
+            return Long.compare(atNanos, ((Due) o).atNanos);
+        }
+    }
+
+    private void sendDue() {
+        while (!closed) {
+            Due d;
+            try {
+                d = due.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (d != null) {
+                try {
+                    // a datagram to the server leaves from the server side as it is now (rebind)
+                    (d.out() == clientSide ? clientSide : serverSide).send(d.packet());
+                } catch (IOException e) {
+                    // closed or rebound meanwhile: lost, as on a real path
+                }
+            }
+        }
     }
 
     /** A transparent relay (no impairment) whose server side can be rebound. */
@@ -128,7 +178,11 @@ final class ImpairedUdpProxy implements AutoCloseable {
 
     private void send(DatagramSocket out, DatagramPacket p) throws IOException {
         forwarded.incrementAndGet();
-        out.send(p);
+        if (jitterNanos > 0) {
+            due.add(new Due(System.nanoTime() + (long) (random.nextDouble() * jitterNanos), out, p));
+        } else {
+            out.send(p);
+        }
     }
 
     @Override

@@ -256,7 +256,10 @@ final class SoakMix implements LoadMix {
             call(c, ra, RegistryConnection.request("register", "peerId", idA), "registered");
             call(c, rb, RegistryConnection.request("register", "peerId", idB), "registered");
             JsonObject found = call(c, ra, RegistryConnection.request("lookup", "name", nameB), "found");
-            if (!found.get("online").getAsBoolean() || !idB.equals(found.get("peerId").getAsString())) {
+            // the lookup answers every peer ID the name is registered under (docs/registry: "peerIds")
+            boolean listed = found.has("peerIds") && found.get("peerIds").isJsonArray()
+                    && found.getAsJsonArray("peerIds").contains(new com.google.gson.JsonPrimitive(idB));
+            if (!found.has("online") || !found.get("online").getAsBoolean() || !listed) {
                 throw new RtmfpException("lookup of " + nameB + " answered " + found);
             }
         }
