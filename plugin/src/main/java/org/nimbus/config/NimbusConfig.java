@@ -50,7 +50,8 @@ public final class NimbusConfig {
             RTMFP_RECEIVE_BUFFER_TOTAL_BYTES, IntroductionSettings.FIHELLO_PER_TARGET,
             IntroductionSettings.PER_SOURCE, IntroductionSettings.MAX_REDIRECT_ADDRESSES).stream(),
             Stream.concat(RegistrySettings.ALL.stream(), Stream.concat(TcSettings.ALL.stream(), Stream.concat(CirrusSettings.ALL.stream(),
-            Stream.concat(ConnCheckSettings.ALL.stream(), Stream.concat(StatusSettings.ALL.stream(), WebRtcSettings.ALL.stream())))))).toList();
+            Stream.concat(ConnCheckSettings.ALL.stream(), Stream.concat(StatusSettings.ALL.stream(), Stream.concat(WebRtcSettings.ALL.stream(),
+            ClusterSettings.ALL.stream()))))))).toList();
 
     private final Map<String, Object> values;
     private final Set<String> given;
@@ -77,6 +78,7 @@ public final class NimbusConfig {
         }
         NimbusConfig config = new NimbusConfig(Map.copyOf(values), Set.copyOf(given));
         config.sessionConfig(); // cross-key checks
+        ClusterSettings.check(config);
         if (!unknown.isEmpty()) {
             throw new ConfigException("nimbus.properties: unknown key(s) " + unknown + "; known keys: "
                     + SETTINGS.stream().map(Setting::key).toList());

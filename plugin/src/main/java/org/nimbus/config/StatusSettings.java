@@ -33,7 +33,7 @@ public final class StatusSettings {
     static final List<Setting<?>> ALL = List.of(ACCESS, USER, PASSWORD, ALLOW);
 
     /** The keys whose values the status page masks. */
-    public static final List<String> SECRETS = List.of("registry.secret", "status.password");
+    public static final List<String> SECRETS = List.of("registry.secret", "status.password", "cluster.secret", "cluster.redis");
 
     /** An address block: an IP literal and a prefix length. */
     public record Cidr(byte[] network, int prefix, String text) {
