@@ -2,24 +2,40 @@ package org.nimbus.registry;
 
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Who is let in: connections per address ({@code registry.max_connections_per_ip}, over all
- * transports) and names held at once ({@code registry.max_names}, accounts and guests), and the
- * open connections the sweep checks. Called under the service's lock.
+ * transports), and this node's open connections by number (what the sweep checks, and how the
+ * store's {@link RegistryStore.ConnectionId}s of this node map back to live connections). The
+ * names bound ({@code registry.max_names}) is the store's, as several nodes share it. Called
+ * under the service's lock.
  */
 final class Admission {
     private final RegistryLimits limits;
-    private final Set<RegistrySession> sessions = new LinkedHashSet<>();
+    private final String node;
+    private final Map<Long, RegistrySession> sessions = new LinkedHashMap<>();
     private final Map<String, Integer> perAddress = new HashMap<>();
-    private int accounts;
-    private int guests;
+    private long lastId;
 
-    Admission(RegistryLimits limits) {
+    Admission(RegistryLimits limits, String node) {
         this.limits = limits;
+        this.node = node;
+    }
+
+    /** A new number for a connection of this node (reg.cgi's registrations included). */
+    RegistryStore.ConnectionId nextId() {
+        return new RegistryStore.ConnectionId(node, ++lastId);
+    }
+
+    /** The live connection of this node with that ID, or null (another node's, or gone). */
+    RegistrySession local(RegistryStore.ConnectionId id) {
+        return id.node().equals(node) ? sessions.get(id.id()) : null;
+    }
+
+    boolean isLocal(RegistryStore.ConnectionId id) {
+        return id.node().equals(node);
     }
 
     /** A new connection from address (an IP literal); refused with too-many-connections beyond the limit. */
@@ -30,48 +46,18 @@ final class Admission {
                     "at most " + limits.maxConnectionsPerIp() + " connections per address");
         }
         perAddress.put(address, n + 1);
-        RegistrySession s = new RegistrySession(connection, address, idleChecked, now, limits.sendRate(), signalRate);
-        sessions.add(s);
+        RegistrySession s = new RegistrySession(nextId(), connection, address, idleChecked, now, limits.sendRate(),
+                signalRate);
+        sessions.put(s.id.id(), s);
         return s;
     }
 
     void closed(RegistrySession s) {
-        sessions.remove(s);
+        sessions.remove(s.id.id());
         perAddress.computeIfPresent(s.address, (a, n) -> n <= 1 ? null : n - 1);
     }
 
-    /** Refuses with server-full when the registry holds its maximum of names. */
-    void requireRoomForName() {
-        if (accounts + guests >= limits.maxNames()) {
-            throw new RegistryException(ErrorCodes.SERVER_FULL, "the registry holds its maximum of names");
-        }
-    }
-
-    void nameTaken(boolean guest) {
-        if (guest) {
-            guests++;
-        } else {
-            accounts++;
-        }
-    }
-
-    void nameReleased(boolean guest) {
-        if (guest) {
-            guests--;
-        } else {
-            accounts--;
-        }
-    }
-
     Collection<RegistrySession> sessions() {
-        return sessions;
-    }
-
-    int accounts() {
-        return accounts;
-    }
-
-    int guests() {
-        return guests;
+        return sessions.values();
     }
 }

@@ -25,6 +25,8 @@ public final class ErrorCodes {
     public static final String IDLE = "idle";
     public static final String TEXT_FRAME = "text-frame";
     public static final String CLOSED = "closed";
+    /** The shared registry (cluster.redis) cannot be reached: what needs other nodes is refused until it returns. */
+    public static final String CLUSTER_UNAVAILABLE = "cluster-unavailable";
 
     private ErrorCodes() {
     }

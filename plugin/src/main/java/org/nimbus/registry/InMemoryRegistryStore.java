@@ -1,8 +1,6 @@
 package org.nimbus.registry;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,17 +10,34 @@ import java.util.Set;
 /** The one-node store: a hash map from name key to its holders, registrations and followers. Not thread-safe. */
 public final class InMemoryRegistryStore implements RegistryStore {
     private static final class Entry {
-        final Set<RegistrySession> holders = new LinkedHashSet<>(2);
-        final ArrayDeque<RegistrySession> registrations = new ArrayDeque<>(2);
-        final Set<RegistrySession> subscribers = new LinkedHashSet<>(2);
+        final Set<ConnectionId> holders = new LinkedHashSet<>(2);
+        boolean guest;
+        /** Newest first. */
+        final ArrayList<Registration> registrations = new ArrayList<>(2);
+        final Set<ConnectionId> subscribers = new LinkedHashSet<>(2);
 
         boolean empty() {
             return holders.isEmpty() && registrations.isEmpty() && subscribers.isEmpty();
         }
+
+        boolean removeRegistration(ConnectionId c) {
+            return registrations.removeIf(r -> r.connection().equals(c));
+        }
     }
 
+    private final String node;
     private final Map<String, Entry> entries = new HashMap<>();
     private int registrationCount;
+    private int accounts;
+    private int guests;
+
+    public InMemoryRegistryStore() {
+        this("");
+    }
+
+    public InMemoryRegistryStore(String node) {
+        this.node = node;
+    }
 
     private Entry entry(String key) {
         return entries.computeIfAbsent(key, k -> new Entry());
@@ -35,17 +50,50 @@ public final class InMemoryRegistryStore implements RegistryStore {
     }
 
     @Override
-    public void hold(String key, RegistrySession session) {
-        entry(key).holders.add(session);
+    public String node() {
+        return node;
     }
 
     @Override
-    public void release(String key, RegistrySession session) {
+    public Hold hold(String key, ConnectionId connection, boolean guest, boolean exclusive, int maxNames) {
         Entry e = entries.get(key);
-        if (e != null) {
-            e.holders.remove(session);
-            prune(key, e);
+        boolean held = e != null && !e.holders.isEmpty();
+        if (held && exclusive) {
+            return Hold.TAKEN;
         }
+        if (!held && accounts + guests >= maxNames) {
+            return Hold.FULL;
+        }
+        e = entry(key);
+        e.holders.add(connection);
+        if (held) {
+            return Hold.JOINED;
+        }
+        e.guest = guest;
+        if (guest) {
+            guests++;
+        } else {
+            accounts++;
+        }
+        return Hold.NEW;
+    }
+
+    @Override
+    public boolean release(String key, ConnectionId connection) {
+        Entry e = entries.get(key);
+        if (e == null || !e.holders.remove(connection)) {
+            return false;
+        }
+        boolean free = e.holders.isEmpty();
+        if (free) {
+            if (e.guest) {
+                guests--;
+            } else {
+                accounts--;
+            }
+        }
+        prune(key, e);
+        return free;
     }
 
     @Override
@@ -55,45 +103,50 @@ public final class InMemoryRegistryStore implements RegistryStore {
     }
 
     @Override
-    public void register(String key, RegistrySession session) {
+    public boolean register(String key, Registration registration) {
         Entry e = entry(key);
-        if (!e.registrations.remove(session)) {
+        boolean wasOffline = e.registrations.isEmpty();
+        if (!e.removeRegistration(registration.connection())) {
             registrationCount++;
         }
-        e.registrations.addFirst(session);
+        e.registrations.add(0, registration);
+        return wasOffline;
     }
 
     @Override
-    public void unregister(String key, RegistrySession session) {
+    public boolean unregister(String key, ConnectionId connection) {
         Entry e = entries.get(key);
-        if (e != null && e.registrations.remove(session)) {
-            registrationCount--;
-            prune(key, e);
+        if (e == null || !e.removeRegistration(connection)) {
+            return false;
         }
+        registrationCount--;
+        boolean offline = e.registrations.isEmpty();
+        prune(key, e);
+        return offline;
     }
 
     @Override
-    public List<RegistrySession> registrations(String key) {
+    public List<Registration> registrations(String key) {
         Entry e = entries.get(key);
-        return e == null ? List.of() : new ArrayList<>(e.registrations);
+        return e == null ? List.of() : List.copyOf(e.registrations);
     }
 
     @Override
-    public void subscribe(String key, RegistrySession session) {
-        entry(key).subscribers.add(session);
+    public void subscribe(String key, ConnectionId connection) {
+        entry(key).subscribers.add(connection);
     }
 
     @Override
-    public void unsubscribe(String key, RegistrySession session) {
+    public void unsubscribe(String key, ConnectionId connection) {
         Entry e = entries.get(key);
         if (e != null) {
-            e.subscribers.remove(session);
+            e.subscribers.remove(connection);
             prune(key, e);
         }
     }
 
     @Override
-    public Collection<RegistrySession> subscribers(String key) {
+    public List<ConnectionId> subscribers(String key) {
         Entry e = entries.get(key);
         return e == null ? List.of() : List.copyOf(e.subscribers);
     }
@@ -101,5 +154,10 @@ public final class InMemoryRegistryStore implements RegistryStore {
     @Override
     public int registrationCount() {
         return registrationCount;
+    }
+
+    @Override
+    public int names(boolean guest) {
+        return guest ? guests : accounts;
     }
 }

@@ -37,14 +37,12 @@ final class LegacyIds {
         }
     };
 
-    private final RegistryStore store;
     private final Admission admission;
     private final Identities identities;
     private final Presence presence;
     private final Map<String, Entry> byKey = new HashMap<>();
 
-    LegacyIds(RegistryStore store, Admission admission, Identities identities, Presence presence) {
-        this.store = store;
+    LegacyIds(Admission admission, Identities identities, Presence presence) {
         this.admission = admission;
         this.identities = identities;
         this.presence = presence;
@@ -60,15 +58,9 @@ final class LegacyIds {
         Entry e = byKey.get(key);
         RegistrySession s;
         if (e == null) {
-            if (!store.isHeld(key)) {
-                admission.requireRoomForName();
-                admission.nameTaken(false);
-            }
-            s = new RegistrySession(NO_CONNECTION, address, false, now, 1);
+            s = new RegistrySession(admission.nextId(), NO_CONNECTION, address, false, now, 1);
             s.legacy = true;
-            s.name = username;
-            s.key = key;
-            store.hold(key, s);
+            identities.holdAccount(s, username, key);
         } else {
             s = e.session();
         }

@@ -15,9 +15,13 @@ final class Presence {
     private static final Pattern PEER_ID = Pattern.compile("[0-9a-f]{64}");
 
     private final RegistryStore store;
+    private final Admission admission;
+    private final NodeLink link;
 
-    Presence(RegistryStore store) {
+    Presence(RegistryStore store, Admission admission, NodeLink link) {
         this.store = store;
+        this.admission = admission;
+        this.link = link;
     }
 
     /** Binds peerId to the connection's name, replacing what it registered before. */
@@ -31,11 +35,10 @@ final class Presence {
 
     /** The connection's one registration, replacing what it held; the user comes online if it was not. */
     private void replaceRegistration(RegistrySession s, String peerId, boolean relay) {
-        boolean wasOnline = !store.registrations(s.key).isEmpty();
+        boolean cameOnline = store.register(s.key, new RegistryStore.Registration(s.id, s.name, peerId, s.legacy));
         s.peerId = peerId;
         s.relay = relay;
-        store.register(s.key, s);
-        if (!wasOnline) {
+        if (cameOnline) {
             announce(s.key, s.name, true);
         }
     }
@@ -62,8 +65,7 @@ final class Presence {
         }
         s.peerId = null;
         s.relay = false;
-        store.unregister(s.key, s);
-        if (store.registrations(s.key).isEmpty()) {
+        if (store.unregister(s.key, s.id)) {
             announce(s.key, s.name, false);
         }
     }
@@ -76,27 +78,35 @@ final class Presence {
         if (name == null || name.length() > 4 * Names.MAX_LENGTH) {
             return new RegistryService.Lookup(name, false, List.of());
         }
-        List<RegistrySession> regs = store.registrations(Names.key(name));
+        List<RegistryStore.Registration> regs = store.registrations(Names.key(name));
         if (regs.isEmpty()) {
             return new RegistryService.Lookup(name, false, List.of());
         }
         List<String> ids = new ArrayList<>(regs.size());
-        for (RegistrySession r : regs) {
-            if (r.peerId != null) {
-                ids.add(r.peerId);
+        for (RegistryStore.Registration r : regs) {
+            if (r.peerId() != null) {
+                ids.add(r.peerId());
             }
         }
-        return new RegistryService.Lookup(regs.get(0).name, true, ids);
+        return new RegistryService.Lookup(regs.get(0).name(), true, ids);
     }
 
     boolean isOnline(String key) {
         return !store.registrations(key).isEmpty();
     }
 
-    private void announce(String key, String name, boolean online) {
+    /** Tells the name's followers, this node's directly and other nodes' through the link. */
+    void announce(String key, String name, boolean online) {
         JsonObject event = Events.presence(name, online);
-        for (RegistrySession follower : store.subscribers(key)) {
-            follower.connection.send(event);
+        for (RegistryStore.ConnectionId follower : store.subscribers(key)) {
+            if (admission.isLocal(follower)) {
+                RegistrySession f = admission.local(follower);
+                if (f != null) {
+                    f.connection.send(event);
+                }
+            } else {
+                link.deliver(follower, event);
+            }
         }
     }
 

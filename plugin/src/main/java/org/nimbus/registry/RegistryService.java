@@ -71,17 +71,43 @@ public final class RegistryService {
 
     public RegistryService(RegistryStore store, AccountTokens tokens, GuestNames guestNames, InstantSource clock,
                            RegistryLimits limits) {
+        this(store, NodeLink.NONE, tokens, guestNames, clock, limits);
+    }
+
+    /** A registry whose store other nodes share: frames for their connections go through link. */
+    public RegistryService(RegistryStore store, NodeLink link, AccountTokens tokens, GuestNames guestNames,
+                           InstantSource clock, RegistryLimits limits) {
         this.store = store;
         this.clock = clock;
         this.limits = limits;
-        this.admission = new Admission(limits);
+        this.admission = new Admission(limits, store.node());
         this.acceptRate = new AcceptRate(limits.acceptRatePerIp(), clock);
-        this.identities = new Identities(store, tokens, guestNames, clock, admission);
-        this.presence = new Presence(store);
+        this.identities = new Identities(store, tokens, guestNames, clock, limits.maxNames());
+        this.presence = new Presence(store, admission, link);
         this.subscriptions = new Subscriptions(store, presence, limits.maxSubscriptions());
-        this.relay = new Relay(store, limits);
-        this.legacy = new LegacyIds(store, admission, identities, presence);
-        this.signalling = new Signalling(store);
+        this.relay = new Relay(store, limits, admission, link);
+        this.legacy = new LegacyIds(admission, identities, presence);
+        this.signalling = new Signalling(store, admission);
+    }
+
+    /**
+     * A frame another node sent for one of this node's connections (a presence event or a
+     * relayed message); false when that connection is gone.
+     */
+    public synchronized boolean deliver(RegistryStore.ConnectionId to, JsonObject frame) {
+        RegistrySession s = admission.local(to);
+        if (s == null || !s.open) {
+            return false;
+        }
+        s.connection.send(frame);
+        return true;
+    }
+
+    /** Followers everywhere hear that the names went offline (a dead node's, found by the cluster edge). */
+    public synchronized void announceOffline(List<String> names) {
+        for (String name : names) {
+            presence.announce(Names.key(name), name, false);
+        }
     }
 
     /** Sets the webrtc.* keys; connections opened afterwards get the signal rate. */
@@ -252,11 +278,23 @@ public final class RegistryService {
         admission.closed(s);
         TransportFigures.Figures f = transports.of(s.connection.transport());
         f.connections.decrementAndGet();
-        subscriptions.dropAll(s);
+        // a shared store that cannot be reached must not leave this node's state half closed:
+        // what stays in Redis goes when the node republishes on its return (docs/cluster.md)
+        unlessUnavailable(() -> subscriptions.dropAll(s));
         if (s.name != null) {
             f.names.decrementAndGet();
-            presence.drop(s);
-            identities.release(s);
+            unlessUnavailable(() -> presence.drop(s));
+            unlessUnavailable(() -> identities.release(s));
+        }
+    }
+
+    private static void unlessUnavailable(Runnable step) {
+        try {
+            step.run();
+        } catch (RegistryException e) {
+            if (!ErrorCodes.CLUSTER_UNAVAILABLE.equals(e.code())) {
+                throw e;
+            }
         }
     }
 
@@ -303,7 +341,16 @@ public final class RegistryService {
     }
 
     public synchronized RegistryStats stats() {
-        return new RegistryStats(admission.accounts(), admission.guests(), admission.sessions().size(),
+        int accounts;
+        int guests;
+        try {
+            accounts = store.names(false);
+            guests = store.names(true);
+        } catch (RegistryException e) { // the shared store is unreachable: unknown, not zero
+            accounts = -1;
+            guests = -1;
+        }
+        return new RegistryStats(accounts, guests, admission.sessions().size(),
                 store.registrationCount(), lookups.sum(), relayed.sum(), errors.sum());
     }
 

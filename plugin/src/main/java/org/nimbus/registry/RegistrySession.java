@@ -13,6 +13,8 @@ import org.nimbus.ratelimit.TokenBucket;
  * touched only under the service's lock.
  */
 public final class RegistrySession {
+    /** This connection in the store: its node and its number there. */
+    final RegistryStore.ConnectionId id;
     final RegistryConnection connection;
     final String address;
     /** False where the transport has its own liveness check (Red5 pings NetConnections). */
@@ -42,12 +44,14 @@ public final class RegistrySession {
     private volatile long lastSeenMillis;
     private volatile long partialSinceMillis = -1;
 
-    RegistrySession(RegistryConnection connection, String address, boolean idleChecked, long now, int sendRate) {
-        this(connection, address, idleChecked, now, sendRate, 1);
+    RegistrySession(RegistryStore.ConnectionId id, RegistryConnection connection, String address, boolean idleChecked,
+                    long now, int sendRate) {
+        this(id, connection, address, idleChecked, now, sendRate, 1);
     }
 
-    RegistrySession(RegistryConnection connection, String address, boolean idleChecked, long now, int sendRate,
-                    int signalRate) {
+    RegistrySession(RegistryStore.ConnectionId id, RegistryConnection connection, String address, boolean idleChecked,
+                    long now, int sendRate, int signalRate) {
+        this.id = id;
         this.connection = connection;
         this.address = address;
         this.idleChecked = idleChecked;

@@ -12,10 +12,14 @@ import java.util.List;
 final class Relay {
     private final RegistryStore store;
     private final RegistryLimits limits;
+    private final Admission admission;
+    private final NodeLink link;
 
-    Relay(RegistryStore store, RegistryLimits limits) {
+    Relay(RegistryStore store, RegistryLimits limits, Admission admission, NodeLink link) {
         this.store = store;
         this.limits = limits;
+        this.admission = admission;
+        this.link = link;
     }
 
     /** Returns how many connections got the message. */
@@ -26,8 +30,9 @@ final class Relay {
         if (!s.sends.tryTake(now)) {
             throw new RegistryException(ErrorCodes.RATE_LIMITED, "at most " + limits.sendRate() + " sends per second");
         }
-        List<RegistrySession> targets = to.length() > 4 * Names.MAX_LENGTH ? List.of()
-                : store.registrations(Names.key(to)).stream().filter(t -> !t.legacy).toList();
+        List<RegistryStore.ConnectionId> targets = to.length() > 4 * Names.MAX_LENGTH ? List.of()
+                : store.registrations(Names.key(to)).stream().filter(t -> !t.legacy())
+                        .map(RegistryStore.Registration::connection).toList();
         if (targets.isEmpty()) {
             throw new RegistryException(ErrorCodes.UNKNOWN_USER, "'" + to + "' is offline");
         }
@@ -35,8 +40,15 @@ final class Relay {
         if (mid != null) {
             message.addProperty("mid", mid);
         }
-        for (RegistrySession t : targets) {
-            t.connection.send(message);
+        for (RegistryStore.ConnectionId t : targets) {
+            if (admission.isLocal(t)) {
+                RegistrySession local = admission.local(t);
+                if (local != null) {
+                    local.connection.send(message);
+                }
+            } else {
+                link.deliver(t, message); // its node hands it to the connection
+            }
         }
         return targets.size();
     }

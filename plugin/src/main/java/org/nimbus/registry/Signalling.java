@@ -20,9 +20,23 @@ final class Signalling {
     static final int MAX_CONTACTS = 256;
 
     private final RegistryStore store;
+    private final Admission admission;
 
-    Signalling(RegistryStore store) {
+    Signalling(RegistryStore store, Admission admission) {
         this.store = store;
+        this.admission = admission;
+    }
+
+    /** The name's registered connections on this node (signalling stays within a node for now). */
+    private List<RegistrySession> localRegistrations(String key) {
+        List<RegistrySession> out = new ArrayList<>();
+        for (RegistryStore.Registration r : store.registrations(key)) {
+            RegistrySession t = r.legacy() ? null : admission.local(r.connection());
+            if (t != null) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     /** The caller reached the connections now registered under {@code name}. */
@@ -30,8 +44,8 @@ final class Signalling {
         if (name.length() > 4 * Names.MAX_LENGTH) {
             return;
         }
-        for (RegistrySession t : store.registrations(Names.key(name))) {
-            if (!t.legacy && t != s) {
+        for (RegistrySession t : localRegistrations(Names.key(name))) {
+            if (t != s) {
                 s.contacts.put(t, Boolean.TRUE);
             }
         }
@@ -50,7 +64,7 @@ final class Signalling {
             throw new RegistryException(ErrorCodes.RATE_LIMITED, "at most " + s.signals.perSecond() + " signals per second");
         }
         List<RegistrySession> online = to.length() > 4 * Names.MAX_LENGTH ? List.of()
-                : store.registrations(Names.key(to)).stream().filter(t -> !t.legacy && t != s).toList();
+                : localRegistrations(Names.key(to)).stream().filter(t -> t != s).toList();
         if (online.isEmpty()) {
             throw new RegistryException(ErrorCodes.UNKNOWN_USER, "'" + to + "' is offline");
         }

@@ -41,7 +41,7 @@ final class Subscriptions {
         List<String> online = new ArrayList<>();
         wanted.forEach((key, asked) -> {
             if (s.subscriptions.add(key)) {
-                store.subscribe(key, s);
+                store.subscribe(key, s.id);
             }
             if (presence.isOnline(key)) {
                 online.add(asked);
@@ -54,7 +54,7 @@ final class Subscriptions {
         for (String n : names) {
             String key = Names.key(n);
             if (s.subscriptions.remove(key)) {
-                store.unsubscribe(key, s);
+                store.unsubscribe(key, s.id);
             }
         }
     }
@@ -62,7 +62,7 @@ final class Subscriptions {
     /** The connection closed: it follows nobody. */
     void dropAll(RegistrySession s) {
         for (String key : s.subscriptions) {
-            store.unsubscribe(key, s);
+            store.unsubscribe(key, s.id);
         }
         s.subscriptions.clear();
     }
