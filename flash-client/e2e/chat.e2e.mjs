@@ -155,11 +155,12 @@ try {
   await A.page.waitForSelector(`${chatSel('nobody-here')} .msg.failed`);
   await waitText(A, `${chatSel('nobody-here')} .msg.note`, 'nobody-here is not online');
   step('a message to an offline user fails with error.unknown-user');
-  // A call needs the direct path, which Ruffle cannot give: the page says so instead of hanging.
+  // Without RTMFP a call goes over WebRTC media; this browser has no camera (no fake-device flags),
+  // so the page says so instead of hanging (WebRtcCallE2EIT runs calls with a fake camera).
   await A.page.click(`${chatSel(guest)} .call`);
-  await A.page.waitForFunction(s => [...document.querySelectorAll(s)].some(e => /a call needs a direct \(p2p\) connection/.test(e.textContent)),
+  await A.page.waitForFunction(s => [...document.querySelectorAll(s)].some(e => /camera and microphone: no such device/.test(e.textContent)),
     `${chatSel(guest)} .msg.note`);
-  step('the call button without RTMFP gives error.call');
+  step('the call button in a browser without a camera gives error.call (no such device)');
   const early = await openPage('C');
   const before = await early.page.evaluate(() => new Promise(resolve => {
     Nimbus.onStatus = (code, detail) => resolve({ code, detail });
